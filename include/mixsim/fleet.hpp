@@ -1,0 +1,196 @@
+// The state of every VM in the simulation, with the indexes that the allocator, the eviction processes and the
+// recorder need. It knows nothing of SimGrid: tests build small fleets by hand.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "mixsim/scenario.hpp"
+
+namespace mixsim {
+
+enum class VmState : uint8_t { Provisioning, Running, Deallocated };
+const char* to_string(VmState state);
+
+using VmRef = uint32_t;  // slot in Fleet's VM table; slots are reused after deletion
+inline constexpr VmRef kNoVm = std::numeric_limits<VmRef>::max();
+inline constexpr int64_t kUnlimited = std::numeric_limits<int64_t>::max();
+
+struct Vm {
+  SetId set = 0;
+  uint32_t instance_id = 0;  // counts up from 0 per set, in creation order
+  SizeId size = 0;
+  ZoneId zone = 0;
+  Priority priority = Priority::Regular;
+  VmState state = VmState::Provisioning;
+  bool alive = false;
+  uint32_t generation = 0;  // bumped when the slot is reused, so stale references can be detected
+  double created_s = 0;
+  uint32_t active_position = 0;   // index in its pool's active list while provisioning or running
+  uint32_t running_position = 0;  // index in its pool's running list while running
+};
+
+/// Receives every VM state change, so that billing and recording never need to scan the fleet.
+/// `from` is empty for a new VM and `to` is empty for a deleted one. `reason` says why (e.g. "scale_in").
+class FleetObserver {
+ public:
+  virtual ~FleetObserver() = default;
+  virtual void on_vm_change(VmRef ref, const Vm& vm, std::optional<VmState> from, std::optional<VmState> to,
+                            double t_s, std::string_view reason) = 0;
+};
+
+/// A pool: VMs of one size and priority in one zone, shared by all scale sets.
+struct PoolState {
+  int64_t capacity_vms = kUnlimited;
+  int64_t used_vms = 0;        // provisioning + running VMs of every set
+  std::vector<VmRef> active;   // the same VMs, in no order: capacity evictions draw from here
+  std::vector<VmRef> running;  // running VMs only: rate evictions draw from here
+
+  bool is_unlimited() const { return capacity_vms == kUnlimited; }
+  int64_t free_vms() const { return is_unlimited() ? kUnlimited : capacity_vms - used_vms; }
+};
+
+/// VMs of one scale set in one zone, priority and size, ordered by instance id. Removal leaves a hole that is
+/// compacted later, so both ends and removal by id cost O(log n) amortized.
+class OrderedBucket {
+ public:
+  void append(uint32_t instance_id, VmRef ref);
+  void remove(uint32_t instance_id);
+  bool empty() const { return live_ == 0; }
+  size_t size() const { return live_; }
+  /// The VM with the lowest or the highest instance id. Requires !empty().
+  std::pair<uint32_t, VmRef> oldest();
+  std::pair<uint32_t, VmRef> newest();
+
+ private:
+  void compact();
+
+  std::vector<std::pair<uint32_t, VmRef>> items_;  // sorted by id; ref == kNoVm marks a removed VM
+  size_t head_ = 0;
+  size_t live_ = 0;
+};
+
+/// Counts and indexes of one scale set. Invariant: the per-zone, per-size, per-priority and per-state counts
+/// each sum to the number of VMs the set holds (pending VMs excluded).
+struct SetState {
+  std::vector<SizeChoice> sizes;  // the current skuProfile (updates replace it)
+  AllocationStrategy strategy = AllocationStrategy::LowestPrice;
+  std::vector<ZoneId> zones;      // the zones of the set, as listed
+  int pending[kPriorityCount] = {0, 0};  // capacity not yet placed, by priority
+  int by_priority[kPriorityCount] = {0, 0};
+  int by_state[3] = {0, 0, 0};
+  std::vector<int> by_zone;          // every VM by ZoneId (all states)
+  std::vector<int> deallocated_by_zone_count;  // by ZoneId
+  int running_by_priority[kPriorityCount] = {0, 0};
+  std::vector<int> running_by_zone;  // by ZoneId
+  std::vector<int> running_by_size;  // by SizeId
+  std::vector<int> by_size;          // by SizeId (all states)
+  int64_t running_vcpus = 0;
+  uint32_t next_instance_id = 0;
+  /// Scale-in candidates by (zone, priority, size). Deallocated VMs stay in them unless deallocated VMs do not
+  /// count toward capacity (platformOptions.deallocatedCountsTowardCapacity: false).
+  std::vector<OrderedBucket> buckets;
+  std::vector<std::set<std::pair<uint32_t, VmRef>>> deallocated_by_zone;  // by ZoneId, kept for prioritizeUnhealthyVMs
+
+  int vm_count() const { return by_priority[0] + by_priority[1]; }
+  int pending_count() const { return pending[0] + pending[1]; }
+};
+
+/// All VMs, pools and quotas of one simulation.
+class Fleet {
+ public:
+  explicit Fleet(const Scenario& scenario);
+  Fleet(const Fleet&) = delete;
+  Fleet& operator=(const Fleet&) = delete;
+
+  void set_observer(FleetObserver* observer) { observer_ = observer; }
+  const Scenario& scenario() const { return scenario_; }
+
+  // --- VM lifecycle ---
+
+  /// Creates a VM in `initial` state (Provisioning or Running). Requires free capacity and quota.
+  VmRef create_vm(SetId set, SizeId size, ZoneId zone, Priority priority, VmState initial, double t_s);
+  void mark_running(VmRef ref, double t_s);
+  /// Stops a VM's compute: it releases its pool capacity but stays in its set and its quota.
+  void deallocate(VmRef ref, double t_s, std::string_view reason);
+  void delete_vm(VmRef ref, double t_s, std::string_view reason);
+
+  const Vm& vm(VmRef ref) const { return vms_[ref]; }
+  bool is_current(VmRef ref, uint32_t generation) const {
+    return ref < vms_.size() && vms_[ref].alive && vms_[ref].generation == generation;
+  }
+
+  // --- pools and quotas ---
+
+  size_t pool_index(ZoneId zone, SizeId size, Priority priority) const {
+    return (static_cast<size_t>(zone) * size_count_ + size) * kPriorityCount + static_cast<size_t>(priority);
+  }
+  PoolState& pool(ZoneId zone, SizeId size, Priority priority) { return pools_[pool_index(zone, size, priority)]; }
+  const PoolState& pool(ZoneId zone, SizeId size, Priority priority) const {
+    return pools_[pool_index(zone, size, priority)];
+  }
+  const PoolState& pool_at(size_t index) const { return pools_[index]; }
+  size_t pool_count() const { return pools_.size(); }
+  /// Sets a pool's capacity; a value below the used count does not evict (the caller does).
+  void set_pool_capacity(ZoneId zone, SizeId size, Priority priority, int64_t capacity_vms);
+
+  /// Whether a VM of `size` and `priority` fits the region's quotas (family quota for Regular VMs,
+  /// lowPriorityCores for Spot VMs).
+  bool quota_allows(RegionId region, SizeId size, Priority priority) const;
+  double quota_used_vcpus(RegionId region, SizeId size, Priority priority) const;
+
+  // --- scale sets ---
+
+  SetState& set(SetId id) { return sets_[id]; }
+  const SetState& set(SetId id) const { return sets_[id]; }
+  size_t set_count() const { return sets_.size(); }
+  size_t bucket_index(ZoneId zone, Priority priority, SizeId size) const {
+    return (static_cast<size_t>(zone) * kPriorityCount + static_cast<size_t>(priority)) * size_count_ + size;
+  }
+  /// The set's capacity as autoscale reads and sets it: pending, provisioning, running and (by default)
+  /// deallocated VMs.
+  int capacity(SetId id) const;
+  /// VMs that count toward zone balance in `zone`.
+  int balance_count(SetId id, ZoneId zone) const;
+
+  size_t live_vm_count() const { return live_vms_; }
+  /// Running Spot VMs per (region, size), for the rate eviction process.
+  int running_spot(RegionId region, SizeId size) const { return running_spot_[region * size_count_ + size]; }
+
+  /// Checks every counter against a recount from the VM table; returns a description of the first mismatch or
+  /// an empty string. Costs O(fleet); meant for tests and end-of-run checks.
+  std::string check_invariants() const;
+
+ private:
+  void add_to_indexes(VmRef ref);
+  void remove_from_indexes(VmRef ref);
+  void add_running(VmRef ref);
+  void remove_running(VmRef ref);
+  void add_active(VmRef ref);
+  void remove_active(VmRef ref);
+  void add_quota(const Vm& vm, int sign);
+  void notify(VmRef ref, std::optional<VmState> from, std::optional<VmState> to, double t_s, std::string_view reason);
+
+  const Scenario& scenario_;
+  size_t size_count_;
+  std::vector<Vm> vms_;
+  std::vector<VmRef> free_slots_;
+  size_t live_vms_ = 0;
+  std::vector<PoolState> pools_;
+  std::vector<SetState> sets_;
+  std::vector<double> family_used_vcpus_;   // by (region, family slot)
+  std::vector<double> family_quota_vcpus_;  // by (region, family slot); kUnlimited when absent
+  std::vector<int> size_family_slot_;       // by SizeId; -1 = no family
+  size_t family_count_ = 0;
+  std::vector<double> spot_used_vcpus_;     // by region
+  std::vector<int> running_spot_;           // by (region, size)
+  FleetObserver* observer_ = nullptr;
+};
+
+}  // namespace mixsim

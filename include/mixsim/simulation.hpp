@@ -1,0 +1,39 @@
+// Running one scenario on SimGrid. SimGrid keeps one engine per process, so a process runs one simulation.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "mixsim/scenario.hpp"
+
+namespace mixsim {
+
+/// Thrown when a guard stops a running simulation (the event budget, for one); the CLI exits with status 3.
+class GuardError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct RunOptions {
+  /// Folder for summary.json, timeline.csv and events.csv (it must exist); empty = write nothing.
+  std::string out_dir;
+  /// A run that processes more instants than this stops with a GuardError (exit status 3).
+  int64_t max_events = 2'000'000'000;
+  /// Checks every fleet invariant after each instant (O(fleet) per instant; for tests).
+  bool check_every_event = false;
+  /// Logs progress at INFO level as simulated time advances.
+  bool progress = true;
+  /// Extra SimGrid arguments such as --cfg=contexts/factory:thread or --log=mixsim.thres:debug.
+  std::vector<std::string> simgrid_args;
+};
+
+/// Runs `scenario` to its end and returns the content of summary.json. Throws GuardError when a guard stops
+/// the run, InvariantError when an invariant breaks, std::runtime_error when result files cannot be written.
+/// Call at most once per process.
+nlohmann::ordered_json run_simulation(const Scenario& scenario, const RunOptions& options);
+
+}  // namespace mixsim

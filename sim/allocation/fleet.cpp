@@ -1,0 +1,430 @@
+#include "mixsim/fleet.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "mixsim/check.hpp"
+
+namespace mixsim {
+
+const char* to_string(VmState state) {
+  switch (state) {
+    case VmState::Provisioning:
+      return "provisioning";
+    case VmState::Running:
+      return "running";
+    case VmState::Deallocated:
+      return "deallocated";
+  }
+  return "?";
+}
+
+// --- OrderedBucket ---------------------------------------------------------------------------------------
+
+void OrderedBucket::append(uint32_t instance_id, VmRef ref) {
+  MIXSIM_CHECK(items_.size() == head_ || items_.back().first < instance_id,
+               "instance ids must be appended in increasing order");
+  items_.emplace_back(instance_id, ref);
+  ++live_;
+}
+
+void OrderedBucket::remove(uint32_t instance_id) {
+  const auto begin = items_.begin() + static_cast<std::ptrdiff_t>(head_);
+  const auto found = std::lower_bound(begin, items_.end(), instance_id,
+                                      [](const auto& item, uint32_t id) { return item.first < id; });
+  MIXSIM_CHECK(found != items_.end() && found->first == instance_id && found->second != kNoVm,
+               "removing a VM that is not in its bucket");
+  found->second = kNoVm;
+  --live_;
+  if (items_.size() - head_ > 2 * live_ + 16) {
+    compact();
+  }
+}
+
+std::pair<uint32_t, VmRef> OrderedBucket::oldest() {
+  while (items_[head_].second == kNoVm) {
+    ++head_;
+  }
+  return items_[head_];
+}
+
+std::pair<uint32_t, VmRef> OrderedBucket::newest() {
+  while (items_.back().second == kNoVm) {
+    items_.pop_back();
+  }
+  return items_.back();
+}
+
+void OrderedBucket::compact() {
+  std::vector<std::pair<uint32_t, VmRef>> kept;
+  kept.reserve(live_);
+  for (size_t i = head_; i < items_.size(); ++i) {
+    if (items_[i].second != kNoVm) {
+      kept.push_back(items_[i]);
+    }
+  }
+  items_ = std::move(kept);
+  head_ = 0;
+}
+
+// --- Fleet -------------------------------------------------------------------------------------------------
+
+Fleet::Fleet(const Scenario& scenario) : scenario_(scenario), size_count_(scenario.sizes.size()) {
+  pools_.resize(scenario.zones.size() * size_count_ * kPriorityCount);
+  for (const PoolSpec& spec : scenario.pools) {
+    pool(spec.zone, spec.size, spec.priority).capacity_vms =
+        static_cast<int64_t>(std::floor(spec.capacity_vms.value_at(0)));
+  }
+
+  // Quota families get dense slots so that quota checks are array lookups.
+  std::vector<std::string> families;
+  size_family_slot_.assign(size_count_, -1);
+  for (SizeId size = 0; size < size_count_; ++size) {
+    const std::string& family = scenario.sizes[size].family;
+    if (family.empty()) {
+      continue;
+    }
+    auto found = std::find(families.begin(), families.end(), family);
+    if (found == families.end()) {
+      families.push_back(family);
+      found = families.end() - 1;
+    }
+    size_family_slot_[size] = static_cast<int>(found - families.begin());
+  }
+  family_count_ = families.size();
+  family_used_vcpus_.assign(scenario.regions.size() * family_count_, 0.0);
+  family_quota_vcpus_.assign(scenario.regions.size() * family_count_, static_cast<double>(kUnlimited));
+  for (RegionId region = 0; region < scenario.regions.size(); ++region) {
+    for (const FamilyQuota& quota : scenario.regions[region].family_quotas) {
+      const auto found = std::find(families.begin(), families.end(), quota.family);
+      if (found != families.end()) {
+        family_quota_vcpus_[region * family_count_ + static_cast<size_t>(found - families.begin())] = quota.vcpus;
+      }
+    }
+  }
+  spot_used_vcpus_.assign(scenario.regions.size(), 0.0);
+  running_spot_.assign(scenario.regions.size() * size_count_, 0);
+
+  sets_.resize(scenario.scale_sets.size());
+  for (SetId id = 0; id < sets_.size(); ++id) {
+    const ScaleSetSpec& spec = scenario.scale_sets[id];
+    SetState& state = sets_[id];
+    state.sizes = spec.sizes;
+    state.strategy = spec.strategy;
+    state.zones = spec.zones;
+    state.by_zone.assign(scenario.zones.size(), 0);
+    state.deallocated_by_zone_count.assign(scenario.zones.size(), 0);
+    state.running_by_zone.assign(scenario.zones.size(), 0);
+    state.running_by_size.assign(size_count_, 0);
+    state.by_size.assign(size_count_, 0);
+    state.buckets.resize(scenario.zones.size() * kPriorityCount * size_count_);
+    if (spec.prioritize_unhealthy_vms) {
+      state.deallocated_by_zone.resize(scenario.zones.size());
+    }
+  }
+}
+
+VmRef Fleet::create_vm(SetId set_id, SizeId size, ZoneId zone, Priority priority, VmState initial, double t_s) {
+  MIXSIM_CHECK(initial != VmState::Deallocated, "a VM is created provisioning or running");
+  VmRef ref;
+  if (!free_slots_.empty()) {
+    ref = free_slots_.back();
+    free_slots_.pop_back();
+  } else {
+    ref = static_cast<VmRef>(vms_.size());
+    vms_.emplace_back();
+  }
+  Vm& vm = vms_[ref];
+  SetState& state = sets_[set_id];
+  vm.set = set_id;
+  vm.instance_id = state.next_instance_id++;
+  vm.size = size;
+  vm.zone = zone;
+  vm.priority = priority;
+  vm.state = initial;
+  vm.alive = true;
+  vm.generation += 1;
+  vm.created_s = t_s;
+  ++live_vms_;
+
+  add_to_indexes(ref);
+  add_active(ref);
+  if (initial == VmState::Running) {
+    add_running(ref);
+  }
+  add_quota(vm, +1);
+  notify(ref, std::nullopt, initial, t_s, "");
+  return ref;
+}
+
+void Fleet::mark_running(VmRef ref, double t_s) {
+  Vm& vm = vms_[ref];
+  MIXSIM_CHECK(vm.alive && vm.state == VmState::Provisioning, "only a provisioning VM can start running");
+  SetState& state = sets_[vm.set];
+  --state.by_state[static_cast<int>(VmState::Provisioning)];
+  vm.state = VmState::Running;
+  ++state.by_state[static_cast<int>(VmState::Running)];
+  add_running(ref);
+  notify(ref, VmState::Provisioning, VmState::Running, t_s, "");
+}
+
+void Fleet::deallocate(VmRef ref, double t_s, std::string_view reason) {
+  Vm& vm = vms_[ref];
+  MIXSIM_CHECK(vm.alive && vm.state != VmState::Deallocated, "deallocating a VM that is not allocated");
+  const VmState from = vm.state;
+  SetState& state = sets_[vm.set];
+  if (from == VmState::Running) {
+    remove_running(ref);
+  }
+  remove_active(ref);
+  --state.by_state[static_cast<int>(from)];
+  vm.state = VmState::Deallocated;
+  ++state.by_state[static_cast<int>(VmState::Deallocated)];
+  ++state.deallocated_by_zone_count[vm.zone];
+  if (!state.deallocated_by_zone.empty()) {
+    state.deallocated_by_zone[vm.zone].emplace(vm.instance_id, ref);
+  }
+  // A deallocated VM that no longer counts toward capacity is out of the set's scale-in order too.
+  if (!scenario_.options.deallocated_counts_toward_capacity) {
+    state.buckets[bucket_index(vm.zone, vm.priority, vm.size)].remove(vm.instance_id);
+  }
+  notify(ref, from, VmState::Deallocated, t_s, reason);
+}
+
+void Fleet::delete_vm(VmRef ref, double t_s, std::string_view reason) {
+  Vm& vm = vms_[ref];
+  MIXSIM_CHECK(vm.alive, "deleting a VM twice");
+  const VmState from = vm.state;
+  if (from == VmState::Running) {
+    remove_running(ref);
+  }
+  if (from != VmState::Deallocated) {
+    remove_active(ref);
+  } else {
+    --sets_[vm.set].deallocated_by_zone_count[vm.zone];
+    if (!sets_[vm.set].deallocated_by_zone.empty()) {
+      sets_[vm.set].deallocated_by_zone[vm.zone].erase({vm.instance_id, ref});
+    }
+  }
+  add_quota(vm, -1);
+  remove_from_indexes(ref);
+  notify(ref, from, std::nullopt, t_s, reason);
+  vm.alive = false;
+  --live_vms_;
+  free_slots_.push_back(ref);
+}
+
+void Fleet::add_to_indexes(VmRef ref) {
+  const Vm& vm = vms_[ref];
+  SetState& state = sets_[vm.set];
+  ++state.by_priority[static_cast<int>(vm.priority)];
+  ++state.by_state[static_cast<int>(vm.state)];
+  ++state.by_zone[vm.zone];
+  ++state.by_size[vm.size];
+  state.buckets[bucket_index(vm.zone, vm.priority, vm.size)].append(vm.instance_id, ref);
+}
+
+void Fleet::remove_from_indexes(VmRef ref) {
+  const Vm& vm = vms_[ref];
+  SetState& state = sets_[vm.set];
+  --state.by_priority[static_cast<int>(vm.priority)];
+  --state.by_state[static_cast<int>(vm.state)];
+  --state.by_zone[vm.zone];
+  --state.by_size[vm.size];
+  const bool in_bucket = vm.state != VmState::Deallocated || scenario_.options.deallocated_counts_toward_capacity;
+  if (in_bucket) {
+    state.buckets[bucket_index(vm.zone, vm.priority, vm.size)].remove(vm.instance_id);
+  }
+}
+
+void Fleet::add_active(VmRef ref) {
+  Vm& vm = vms_[ref];
+  PoolState& pool_state = pool(vm.zone, vm.size, vm.priority);
+  vm.active_position = static_cast<uint32_t>(pool_state.active.size());
+  pool_state.active.push_back(ref);
+  ++pool_state.used_vms;
+}
+
+void Fleet::remove_active(VmRef ref) {
+  Vm& vm = vms_[ref];
+  PoolState& pool_state = pool(vm.zone, vm.size, vm.priority);
+  const VmRef last = pool_state.active.back();
+  pool_state.active[vm.active_position] = last;
+  vms_[last].active_position = vm.active_position;
+  pool_state.active.pop_back();
+  --pool_state.used_vms;
+}
+
+void Fleet::add_running(VmRef ref) {
+  Vm& vm = vms_[ref];
+  PoolState& pool_state = pool(vm.zone, vm.size, vm.priority);
+  vm.running_position = static_cast<uint32_t>(pool_state.running.size());
+  pool_state.running.push_back(ref);
+  SetState& state = sets_[vm.set];
+  ++state.running_by_priority[static_cast<int>(vm.priority)];
+  ++state.running_by_zone[vm.zone];
+  ++state.running_by_size[vm.size];
+  state.running_vcpus += scenario_.sizes[vm.size].vcpus;
+  if (vm.priority == Priority::Spot) {
+    ++running_spot_[scenario_.zones[vm.zone].region * size_count_ + vm.size];
+  }
+}
+
+void Fleet::remove_running(VmRef ref) {
+  Vm& vm = vms_[ref];
+  PoolState& pool_state = pool(vm.zone, vm.size, vm.priority);
+  const VmRef last = pool_state.running.back();
+  pool_state.running[vm.running_position] = last;
+  vms_[last].running_position = vm.running_position;
+  pool_state.running.pop_back();
+  SetState& state = sets_[vm.set];
+  --state.running_by_priority[static_cast<int>(vm.priority)];
+  --state.running_by_zone[vm.zone];
+  --state.running_by_size[vm.size];
+  state.running_vcpus -= scenario_.sizes[vm.size].vcpus;
+  if (vm.priority == Priority::Spot) {
+    --running_spot_[scenario_.zones[vm.zone].region * size_count_ + vm.size];
+  }
+}
+
+void Fleet::add_quota(const Vm& vm, int sign) {
+  const RegionId region = scenario_.zones[vm.zone].region;
+  const double vcpus = sign * scenario_.sizes[vm.size].vcpus;
+  if (vm.priority == Priority::Spot) {
+    spot_used_vcpus_[region] += vcpus;
+    return;
+  }
+  const int slot = size_family_slot_[vm.size];
+  if (slot >= 0) {
+    family_used_vcpus_[region * family_count_ + static_cast<size_t>(slot)] += vcpus;
+  }
+}
+
+bool Fleet::quota_allows(RegionId region, SizeId size, Priority priority) const {
+  const double vcpus = scenario_.sizes[size].vcpus;
+  if (priority == Priority::Spot) {
+    const auto& limit = scenario_.regions[region].low_priority_vcpus;
+    return !limit || spot_used_vcpus_[region] + vcpus <= *limit;
+  }
+  const int slot = size_family_slot_[size];
+  if (slot < 0) {
+    return true;
+  }
+  const size_t index = region * family_count_ + static_cast<size_t>(slot);
+  return family_used_vcpus_[index] + vcpus <= family_quota_vcpus_[index];
+}
+
+double Fleet::quota_used_vcpus(RegionId region, SizeId size, Priority priority) const {
+  if (priority == Priority::Spot) {
+    return spot_used_vcpus_[region];
+  }
+  const int slot = size_family_slot_[size];
+  return slot < 0 ? 0 : family_used_vcpus_[region * family_count_ + static_cast<size_t>(slot)];
+}
+
+void Fleet::set_pool_capacity(ZoneId zone, SizeId size, Priority priority, int64_t capacity_vms) {
+  pool(zone, size, priority).capacity_vms = capacity_vms;
+}
+
+int Fleet::capacity(SetId id) const {
+  const SetState& state = sets_[id];
+  int count = state.vm_count() + state.pending_count();
+  if (!scenario_.options.deallocated_counts_toward_capacity) {
+    count -= state.by_state[static_cast<int>(VmState::Deallocated)];
+  }
+  return count;
+}
+
+int Fleet::balance_count(SetId id, ZoneId zone) const {
+  const SetState& state = sets_[id];
+  if (scenario_.options.deallocated_counts_toward_capacity) {
+    return state.by_zone[zone];
+  }
+  return state.by_zone[zone] - state.deallocated_by_zone_count[zone];
+}
+
+void Fleet::notify(VmRef ref, std::optional<VmState> from, std::optional<VmState> to, double t_s,
+                   std::string_view reason) {
+  if (observer_ != nullptr) {
+    observer_->on_vm_change(ref, vms_[ref], from, to, t_s, reason);
+  }
+}
+
+std::string Fleet::check_invariants() const {
+  std::vector<SetState> recount(sets_.size());
+  for (SetId id = 0; id < sets_.size(); ++id) {
+    recount[id].by_zone.assign(scenario_.zones.size(), 0);
+    recount[id].by_size.assign(size_count_, 0);
+  }
+  std::vector<int64_t> used(pools_.size(), 0);
+  size_t live = 0;
+  for (const Vm& vm : vms_) {
+    if (!vm.alive) {
+      continue;
+    }
+    ++live;
+    SetState& state = recount[vm.set];
+    ++state.by_priority[static_cast<int>(vm.priority)];
+    ++state.by_state[static_cast<int>(vm.state)];
+    ++state.by_zone[vm.zone];
+    ++state.by_size[vm.size];
+    if (vm.state != VmState::Deallocated) {
+      ++used[pool_index(vm.zone, vm.size, vm.priority)];
+    }
+  }
+  if (live != live_vms_) {
+    return fmt::format("{} live VMs counted, {} recorded", live, live_vms_);
+  }
+  for (size_t i = 0; i < pools_.size(); ++i) {
+    if (used[i] != pools_[i].used_vms || static_cast<size_t>(used[i]) != pools_[i].active.size()) {
+      return fmt::format("pool {} has {} VMs, records {} used", i, used[i], pools_[i].used_vms);
+    }
+  }
+  for (SetId id = 0; id < sets_.size(); ++id) {
+    const SetState& want = recount[id];
+    const SetState& have = sets_[id];
+    const std::string& name = scenario_.scale_sets[id].name;
+    for (int p = 0; p < kPriorityCount; ++p) {
+      if (want.by_priority[p] != have.by_priority[p]) {
+        return fmt::format("set {}: {} VMs of priority {}, recorded {}", name, want.by_priority[p], p, have.by_priority[p]);
+      }
+    }
+    for (int s = 0; s < 3; ++s) {
+      if (want.by_state[s] != have.by_state[s]) {
+        return fmt::format("set {}: {} VMs in state {}, recorded {}", name, want.by_state[s], s, have.by_state[s]);
+      }
+    }
+    if (want.by_zone != have.by_zone || want.by_size != have.by_size) {
+      return fmt::format("set {}: per-zone or per-size counts differ from the VM table", name);
+    }
+    int zone_sum = 0;
+    for (int count : have.by_zone) {
+      zone_sum += count;
+    }
+    if (zone_sum != have.vm_count()) {
+      return fmt::format("set {}: VMs by zone sum to {}, the set holds {}", name, zone_sum, have.vm_count());
+    }
+    if (have.pending[0] < 0 || have.pending[1] < 0) {
+      return fmt::format("set {}: negative pending count", name);
+    }
+  }
+  for (RegionId region = 0; region < scenario_.regions.size(); ++region) {
+    const auto& limit = scenario_.regions[region].low_priority_vcpus;
+    if (limit && spot_used_vcpus_[region] > *limit + 1e-9) {
+      return fmt::format("region {}: Spot vCPUs {} exceed lowPriorityCores {}", scenario_.regions[region].name,
+                         spot_used_vcpus_[region], *limit);
+    }
+    for (size_t slot = 0; slot < family_count_; ++slot) {
+      const size_t index = region * family_count_ + slot;
+      if (family_used_vcpus_[index] > family_quota_vcpus_[index] + 1e-9) {
+        return fmt::format("region {}: a family quota is exceeded ({} of {} vCPUs)", scenario_.regions[region].name,
+                           family_used_vcpus_[index], family_quota_vcpus_[index]);
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace mixsim

@@ -1,0 +1,550 @@
+#include "simulation.hpp"
+
+#include <fmt/format.h>
+#include <xbt/log.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "mixsim/check.hpp"
+#include "scenario/time_format.hpp"
+
+XBT_LOG_EXTERNAL_CATEGORY(mixsim);
+XBT_LOG_NEW_DEFAULT_SUBCATEGORY(mixsim_simulation, mixsim, "The agenda of one run: events, evictions, autoscale");
+
+namespace mixsim {
+
+namespace {
+
+constexpr double kMinuteS = 60;
+constexpr double kSecondsPerHour = 3600;
+constexpr double kDaySeconds = 86400;
+constexpr double kPi = 3.14159265358979323846;
+// Grid instants are computed as k * period; this absorbs rounding when comparing them with other times.
+constexpr double kGridEpsilonS = 1e-6;
+
+const char* autoscale_kind(AutoscaleAction::Kind kind, bool grows) {
+  switch (kind) {
+    case AutoscaleAction::Kind::FlappingSkip:
+      return "flapping_skip";
+    case AutoscaleAction::Kind::FlappingShortened:
+      return "flapping_shortened";
+    default:
+      return grows ? "scale_out" : "scale_in";
+  }
+}
+
+}  // namespace
+
+Simulation::Simulation(const Scenario& scenario, const RunOptions& options)
+    : scenario_(scenario),
+      options_(options),
+      fleet_(scenario),
+      allocator_(scenario, fleet_),
+      capacity_eviction_random_(scenario.seed, "evictions.capacity"),
+      rate_eviction_random_(scenario.seed, "evictions.rate"),
+      last_failure_reason_(scenario.scale_sets.size()) {
+  recorder_ = std::make_unique<Recorder>(scenario, fleet_, options.out_dir);
+  fleet_.set_observer(this);
+
+  for (const ScaleSetSpec& set : scenario.scale_sets) {
+    if (set.autoscale) {
+      autoscalers_.push_back(std::make_unique<AutoscaleEngine>(*set.autoscale, scenario.options));
+      any_autoscale_ = true;
+    } else {
+      autoscalers_.push_back(nullptr);
+    }
+  }
+
+  pool_spec_of_.assign(fleet_.pool_count(), SIZE_MAX);
+  pool_overridden_.assign(fleet_.pool_count(), false);
+  for (size_t spec = 0; spec < scenario.pools.size(); ++spec) {
+    const PoolSpec& pool = scenario.pools[spec];
+    const size_t index = fleet_.pool_index(pool.zone, pool.size, pool.priority);
+    pool_spec_of_[index] = spec;
+    const double next = pool.capacity_vms.next_change_after(0);
+    if (next <= scenario.duration_s) {
+      pool_changes_.push(PoolChange{next, static_cast<uint32_t>(index)});
+    }
+  }
+
+  const size_t size_count = scenario.sizes.size();
+  eviction_rate_per_vm_s_.assign(scenario.regions.size() * size_count, 0.0);
+  for (RegionId region = 0; region < scenario.regions.size(); ++region) {
+    for (SizeId size = 0; size < size_count; ++size) {
+      const double p = scenario.regions[region].eviction_rate_per_hour[size];
+      // "p per hour" is the chance of eviction within an hour: a Poisson process with rate -ln(1 - p) per hour.
+      eviction_rate_per_vm_s_[region * size_count + size] = -std::log1p(-p) / kSecondsPerHour;
+    }
+  }
+}
+
+// --- agenda ----------------------------------------------------------------------------------------------
+
+// Grid instants are k * period for k >= 1; t = 0 is handled on its own.
+bool Simulation::on_grid(double t_s, double period_s) const {
+  const double k = std::round(t_s / period_s);
+  return k >= 1 && std::fabs(k * period_s - t_s) < kGridEpsilonS;
+}
+
+double Simulation::next_on_grid(double after_s, double period_s) const {
+  double k = std::floor(after_s / period_s) + 1;
+  // Guard against rounding that lands k * period on `after_s` itself.
+  while (k * period_s <= after_s + kGridEpsilonS) {
+    k += 1;
+  }
+  return k * period_s;
+}
+
+double Simulation::next_time() const {
+  const double after = now_s_;
+  double next = kInfinity;
+  if (next_scripted_ < scenario_.events.size()) {
+    next = std::min(next, scenario_.events[next_scripted_].at_s);
+  }
+  if (!pool_changes_.empty()) {
+    next = std::min(next, pool_changes_.top().at_s);
+  }
+  next = std::min(next, next_rate_eviction_s_);
+  if (!completions_.empty()) {
+    next = std::min(next, completions_.top().at_s);
+  }
+  bool any_pending = false;
+  for (SetId set = 0; set < fleet_.set_count(); ++set) {
+    any_pending = any_pending || fleet_.set(set).pending_count() > 0;
+  }
+  if (any_pending) {
+    next = std::min(next, next_on_grid(after, scenario_.options.allocation_retry_interval_s));
+  }
+  if (any_autoscale_) {
+    next = std::min(next, next_on_grid(after, kMinuteS));
+    next = std::min(next, next_on_grid(after, scenario_.options.autoscale_evaluation_interval_s));
+  }
+  if (scenario_.outputs.timeline) {
+    next = std::min(next, next_on_grid(after, scenario_.sample_interval_s));
+  }
+  for (SetId set = 0; set < scenario_.scale_sets.size(); ++set) {
+    next = std::min(next, next_demand_change(set, after));
+  }
+  // The run covers [0, duration]: the last instant is the duration itself.
+  if (now_s_ < scenario_.duration_s) {
+    next = std::min(next, scenario_.duration_s);
+  }
+  return next <= scenario_.duration_s ? next : kInfinity;
+}
+
+void Simulation::start() {
+  MIXSIM_CHECK(!started_, "start() runs once");
+  for (SetId set = 0; set < scenario_.scale_sets.size(); ++set) {
+    recorder_->set_demand(set, demand_at(set, 0));
+    const ScaleSetSpec& spec = scenario_.scale_sets[set];
+    if (spec.strategy != AllocationStrategy::Prioritized &&
+        std::any_of(spec.sizes.begin(), spec.sizes.end(), [](const SizeChoice& c) { return c.rank != 0; })) {
+      XBT_INFO("scale set %s: ranks are ignored by the %s strategy", spec.name.c_str(), to_string(spec.strategy));
+    }
+  }
+  // At t = 0 each set has sku.capacity VMs, placed and running.
+  for (SetId set = 0; set < scenario_.scale_sets.size(); ++set) {
+    const int capacity = scenario_.scale_sets[set].initial_capacity;
+    if (capacity == 0) {
+      continue;
+    }
+    SetState& state = fleet_.set(set);
+    const ScaleSetSpec& spec = scenario_.scale_sets[set];
+    int regular = spec.priority == Priority::Regular ? capacity : 0;
+    if (spec.priority_mix) {
+      regular = new_regular_count(*spec.priority_mix, 0, 0, capacity);
+    }
+    state.pending[0] += regular;
+    state.pending[1] += capacity - regular;
+    const PlacementReport report = allocator_.place_pending(set, 0);
+    note_placement(set, report, 0, false);
+  }
+  // The initial VMs run at once; those placed by the allocator as provisioning are promoted here.
+  while (!completions_.empty()) {
+    const Completion completion = completions_.top();
+    completions_.pop();
+    if (fleet_.is_current(completion.ref, completion.generation) &&
+        fleet_.vm(completion.ref).state == VmState::Provisioning) {
+      fleet_.mark_running(completion.ref, 0);
+    }
+  }
+  started_ = true;
+  schedule_rate_eviction(0);
+}
+
+void Simulation::process_instant(double t_s) {
+  MIXSIM_CHECK(t_s >= now_s_, "time moves forward");
+  ++events_processed_;
+  if (events_processed_ > options_.max_events) {
+    throw GuardError(fmt::format("the run stopped at t = {} s after {} instants, the limit set by --max-events",
+                                 t_s, options_.max_events));
+  }
+  recorder_->advance(t_s);
+  now_s_ = t_s;
+  evicted_by_rate_ = false;
+  const double rate_before = eviction_rate_per_s_;
+
+  run_scripted_events(t_s);
+  apply_world_changes(t_s);
+  run_evictions(t_s);
+  complete_provisioning(t_s);
+  retry_pending(t_s, on_grid(t_s, scenario_.options.allocation_retry_interval_s));
+  if (any_autoscale_ && on_grid(t_s, kMinuteS)) {
+    sample_metrics(t_s);
+  }
+  if (any_autoscale_ && on_grid(t_s, scenario_.options.autoscale_evaluation_interval_s)) {
+    evaluate_autoscale(t_s);
+    retry_pending(t_s, false);
+  }
+  if (scenario_.outputs.timeline && (t_s == 0 || on_grid(t_s, scenario_.sample_interval_s) || t_s == scenario_.duration_s)) {
+    recorder_->write_timeline_rows(t_s);
+  }
+
+  // The memoryless eviction process is redrawn whenever its total rate changes or it has just fired.
+  if (evicted_by_rate_ || current_eviction_rate_per_s() != rate_before) {
+    schedule_rate_eviction(t_s);
+  }
+  if (options_.check_every_event) {
+    const std::string broken = fleet_.check_invariants();
+    MIXSIM_CHECK(broken.empty(), fmt::format("at t = {} s: {}", t_s, broken));
+  }
+  if (options_.progress && scenario_.duration_s > 0) {
+    const double fraction = t_s / scenario_.duration_s;
+    if (fraction >= last_progress_fraction_ + 0.1) {
+      last_progress_fraction_ = std::floor(fraction * 10) / 10;
+      XBT_VERB("simulated %.0f%% (%s of %s), %lld instants", fraction * 100, format_duration(t_s).c_str(),
+               format_duration(scenario_.duration_s).c_str(), static_cast<long long>(events_processed_));
+    }
+  }
+}
+
+// --- phases ------------------------------------------------------------------------------------------------
+
+void Simulation::run_scripted_events(double t_s) {
+  while (next_scripted_ < scenario_.events.size() && scenario_.events[next_scripted_].at_s <= t_s) {
+    const ScriptedEvent& event = scenario_.events[next_scripted_++];
+    if (const auto* capacity = std::get_if<SetCapacityEvent>(&event.action)) {
+      set_capacity(capacity->scale_set, capacity->capacity, t_s, "setCapacity event");
+    } else if (const auto* pool = std::get_if<SetPoolEvent>(&event.action)) {
+      apply_set_pool(*pool, t_s);
+    } else if (const auto* update = std::get_if<UpdateSkuProfileEvent>(&event.action)) {
+      apply_update(*update, t_s);
+    }
+  }
+}
+
+void Simulation::apply_world_changes(double t_s) {
+  while (!pool_changes_.empty() && pool_changes_.top().at_s <= t_s) {
+    const PoolChange change = pool_changes_.top();
+    pool_changes_.pop();
+    if (pool_overridden_[change.pool]) {
+      continue;
+    }
+    const StepSeries& series = scenario_.pools[pool_spec_of_[change.pool]].capacity_vms;
+    change_pool_capacity(change.pool, static_cast<int64_t>(std::floor(series.value_at(t_s))));
+    const double next = series.next_change_after(t_s);
+    if (next <= scenario_.duration_s) {
+      pool_changes_.push(PoolChange{next, change.pool});
+    }
+  }
+  // Demand is a step function; the agenda wakes at each of its changes, so reading it here is enough.
+  for (SetId set = 0; set < scenario_.scale_sets.size(); ++set) {
+    recorder_->set_demand(set, demand_at(set, t_s));
+  }
+}
+
+void Simulation::change_pool_capacity(size_t pool_index, int64_t capacity_vms) {
+  const PoolState& pool = fleet_.pool_at(pool_index);
+  const int64_t before = pool.capacity_vms;
+  const ZoneId zone = static_cast<ZoneId>(pool_index / (scenario_.sizes.size() * kPriorityCount));
+  const SizeId size = static_cast<SizeId>((pool_index / kPriorityCount) % scenario_.sizes.size());
+  const Priority priority = static_cast<Priority>(pool_index % kPriorityCount);
+  fleet_.set_pool_capacity(zone, size, priority, capacity_vms);
+  if (capacity_vms > before) {
+    capacity_freed_ = true;
+  }
+  // Regular VMs are never evicted; a Regular pool below its use only blocks new VMs.
+  if (priority == Priority::Spot && pool.used_vms > capacity_vms) {
+    pools_over_capacity_.push_back(pool_index);
+  }
+}
+
+void Simulation::run_evictions(double t_s) {
+  // Capacity evictions, pool by pool in index order, VMs drawn uniformly from each pool.
+  std::sort(pools_over_capacity_.begin(), pools_over_capacity_.end());
+  pools_over_capacity_.erase(std::unique(pools_over_capacity_.begin(), pools_over_capacity_.end()),
+                             pools_over_capacity_.end());
+  for (size_t pool_index : pools_over_capacity_) {
+    const PoolState& pool = fleet_.pool_at(pool_index);
+    while (pool.used_vms > pool.capacity_vms && !pool.active.empty()) {
+      const VmRef victim = pool.active[capacity_eviction_random_.below(pool.active.size())];
+      evict(victim, t_s, "capacity");
+    }
+  }
+  pools_over_capacity_.clear();
+
+  if (next_rate_eviction_s_ <= t_s) {
+    evict_at_random_by_rate(t_s);
+  }
+}
+
+void Simulation::evict(VmRef ref, double t_s, std::string_view cause) {
+  const Vm& vm = fleet_.vm(ref);
+  const SetId set = vm.set;
+  recorder_->record_vm_event(t_s, ref, vm, "evict", cause);
+  ++recorder_->counts(set).evictions;
+  XBT_DEBUG("evict %s-%u (%s)", scenario_.scale_sets[set].name.c_str(), vm.instance_id, std::string(cause).c_str());
+  if (scenario_.scale_sets[set].eviction_policy == EvictionPolicy::Delete) {
+    fleet_.delete_vm(ref, t_s, "eviction");
+  } else {
+    fleet_.deallocate(ref, t_s, "eviction");
+  }
+}
+
+double Simulation::current_eviction_rate_per_s() const {
+  double rate = 0;
+  const size_t size_count = scenario_.sizes.size();
+  for (RegionId region = 0; region < scenario_.regions.size(); ++region) {
+    for (SizeId size = 0; size < size_count; ++size) {
+      rate += fleet_.running_spot(region, size) * eviction_rate_per_vm_s_[region * size_count + size];
+    }
+  }
+  return rate;
+}
+
+void Simulation::schedule_rate_eviction(double t_s) {
+  eviction_rate_per_s_ = current_eviction_rate_per_s();
+  next_rate_eviction_s_ =
+      eviction_rate_per_s_ > 0 ? t_s + rate_eviction_random_.exponential(eviction_rate_per_s_) : kInfinity;
+}
+
+void Simulation::evict_at_random_by_rate(double t_s) {
+  // Every running Spot VM is its own Poisson process; the first to fire is a VM drawn in proportion to its rate.
+  const double total = current_eviction_rate_per_s();
+  evicted_by_rate_ = true;
+  if (total <= 0) {
+    return;
+  }
+  double draw = rate_eviction_random_.uniform() * total;
+  const size_t size_count = scenario_.sizes.size();
+  for (RegionId region = 0; region < scenario_.regions.size(); ++region) {
+    for (SizeId size = 0; size < size_count; ++size) {
+      const int running = fleet_.running_spot(region, size);
+      const double weight = running * eviction_rate_per_vm_s_[region * size_count + size];
+      if (weight <= 0 || draw >= weight) {
+        draw -= weight;
+        continue;
+      }
+      uint64_t pick = rate_eviction_random_.below(static_cast<uint64_t>(running));
+      for (ZoneId zone : scenario_.regions[region].zones) {
+        const PoolState& pool = fleet_.pool(zone, size, Priority::Spot);
+        if (pick < pool.running.size()) {
+          evict(pool.running[pick], t_s, "rate");
+          return;
+        }
+        pick -= pool.running.size();
+      }
+      MIXSIM_CHECK(false, "the running Spot VMs of a size are all in that size's pools");
+    }
+  }
+}
+
+void Simulation::complete_provisioning(double t_s) {
+  while (!completions_.empty() && completions_.top().at_s <= t_s) {
+    const Completion completion = completions_.top();
+    completions_.pop();
+    if (fleet_.is_current(completion.ref, completion.generation) &&
+        fleet_.vm(completion.ref).state == VmState::Provisioning) {
+      fleet_.mark_running(completion.ref, t_s);
+    }
+  }
+}
+
+void Simulation::retry_pending(double t_s, bool periodic) {
+  if (!periodic && !capacity_freed_) {
+    return;
+  }
+  capacity_freed_ = false;
+  for (SetId set = 0; set < fleet_.set_count(); ++set) {
+    if (fleet_.set(set).pending_count() > 0) {
+      note_placement(set, allocator_.place_pending(set, t_s), t_s, true);
+    }
+  }
+}
+
+void Simulation::sample_metrics(double t_s) {
+  for (SetId set = 0; set < autoscalers_.size(); ++set) {
+    if (autoscalers_[set]) {
+      autoscalers_[set]->add_minute_sample(t_s, recorder_->take_minute_sample(set));
+    }
+  }
+}
+
+void Simulation::evaluate_autoscale(double t_s) {
+  for (SetId set = 0; set < autoscalers_.size(); ++set) {
+    if (!autoscalers_[set]) {
+      continue;
+    }
+    const int running = fleet_.set(set).by_state[static_cast<int>(VmState::Running)];
+    const AutoscaleDecision decision = autoscalers_[set]->evaluate(t_s, fleet_.capacity(set), running);
+    for (const AutoscaleAction& action : decision.actions) {
+      if (action.kind == AutoscaleAction::Kind::FlappingSkip) {
+        recorder_->record_action(t_s, set, "flapping_skip", 0, action.detail);
+        continue;
+      }
+      if (action.kind == AutoscaleAction::Kind::FlappingShortened) {
+        recorder_->record_action(t_s, set, "flapping_shortened", action.from - action.to, action.detail);
+      }
+      set_capacity(set, action.to, t_s, action.detail);
+    }
+  }
+}
+
+// --- actions -----------------------------------------------------------------------------------------------
+
+void Simulation::set_capacity(SetId set, int capacity, double t_s, std::string_view detail) {
+  const int current = fleet_.capacity(set);
+  if (capacity == current) {
+    return;
+  }
+  const bool grows = capacity > current;
+  const int count = std::abs(capacity - current);
+  recorder_->record_action(t_s, set, autoscale_kind(AutoscaleAction::Kind::Clamp, grows), count, detail);
+  XBT_DEBUG("%s: %s %d -> %d", scenario_.scale_sets[set].name.c_str(), grows ? "scale out" : "scale in", current,
+            capacity);
+  if (grows) {
+    ++recorder_->counts(set).scale_outs;
+    note_placement(set, allocator_.scale_out(set, count, t_s), t_s, false);
+  } else {
+    ++recorder_->counts(set).scale_ins;
+    allocator_.scale_in(set, count, t_s);
+    capacity_freed_ = true;
+  }
+}
+
+void Simulation::note_placement(SetId set, const PlacementReport& report, double t_s, bool is_retry) {
+  std::string& last = last_failure_reason_[set];
+  if (report.unplaced == 0) {
+    last.clear();
+    return;
+  }
+  // A retry that meets the same shortage again is the same failure, not a new one.
+  if (is_retry && report.reason == last) {
+    return;
+  }
+  last = report.reason;
+  ++recorder_->counts(set).allocation_failures;
+  recorder_->record_action(t_s, set, "allocation_failed", report.unplaced, report.reason);
+}
+
+void Simulation::apply_set_pool(const SetPoolEvent& event, double t_s) {
+  for (ZoneId zone : event.zones) {
+    for (Priority priority : {Priority::Regular, Priority::Spot}) {
+      const auto& value = priority == Priority::Regular ? event.regular_vms : event.spot_vms;
+      if (!value) {
+        continue;
+      }
+      const size_t index = fleet_.pool_index(zone, event.size, priority);
+      pool_overridden_[index] = true;
+      change_pool_capacity(index, static_cast<int64_t>(std::floor(*value)));
+    }
+  }
+  (void)t_s;
+}
+
+void Simulation::apply_update(const UpdateSkuProfileEvent& event, double t_s) {
+  const ScaleSetSpec& spec = scenario_.scale_sets[event.scale_set];
+  if (scenario_.platform_rules == PlatformRules::Preview) {
+    const char* why = spec.instance_mix
+                          ? "the preview does not allow updating sizes or strategy (SkuProfileUpdateNotAllowed)"
+                          : "the preview does not allow converting an existing scale set to instance mix";
+    recorder_->record_action(t_s, event.scale_set, "update_rejected", 0, why);
+    return;
+  }
+  // Under the generally available rules an update applies to future scale actions only.
+  SetState& state = fleet_.set(event.scale_set);
+  std::string detail;
+  if (!event.sizes.empty()) {
+    state.sizes = event.sizes;
+    detail += "vmSizes:";
+    for (const SizeChoice& choice : event.sizes) {
+      detail += " " + scenario_.sizes[choice.size].name;
+    }
+  }
+  if (event.strategy) {
+    state.strategy = *event.strategy;
+    detail += std::string(detail.empty() ? "" : "; ") + "allocationStrategy: " + to_string(*event.strategy);
+  }
+  recorder_->record_action(t_s, event.scale_set, "sku_profile_updated", 0, detail);
+}
+
+// --- workload ----------------------------------------------------------------------------------------------
+
+double Simulation::demand_at(SetId set, double t_s) const {
+  const auto& demand = scenario_.scale_sets[set].workload.demand;
+  if (!demand) {
+    return 0;
+  }
+  switch (demand->kind) {
+    case Demand::Kind::Constant:
+      return demand->constant * demand->vcpus_per_unit;
+    case Demand::Kind::Trace:
+      return demand->trace.value_at(t_s) * demand->vcpus_per_unit;
+    case Demand::Kind::Diurnal: {
+      // Held for each minute at the value of the minute's midpoint.
+      const double minute_start = std::floor(t_s / kMinuteS) * kMinuteS;
+      const double wall_s = static_cast<double>(scenario_.start_unix_s) + minute_start + kMinuteS / 2;
+      const double hour_of_day = std::fmod(wall_s, kDaySeconds) / kSecondsPerHour;
+      const double value = demand->diurnal_mean +
+                           demand->diurnal_amplitude * std::cos(2 * kPi * (hour_of_day - demand->diurnal_peak_hour) / 24);
+      return std::max(0.0, value) * demand->vcpus_per_unit;
+    }
+  }
+  return 0;
+}
+
+double Simulation::next_demand_change(SetId set, double t_s) const {
+  const auto& demand = scenario_.scale_sets[set].workload.demand;
+  if (!demand) {
+    return kInfinity;
+  }
+  switch (demand->kind) {
+    case Demand::Kind::Constant:
+      return kInfinity;
+    case Demand::Kind::Trace:
+      return demand->trace.next_change_after(t_s);
+    case Demand::Kind::Diurnal:
+      return next_on_grid(t_s, kMinuteS);
+  }
+  return kInfinity;
+}
+
+// --- observer and end ----------------------------------------------------------------------------------------
+
+void Simulation::on_vm_change(VmRef ref, const Vm& vm, std::optional<VmState> from, std::optional<VmState> to,
+                              double t_s, std::string_view reason) {
+  recorder_->on_vm_change(ref, vm, from, to, t_s, reason);
+  if (!from && to == VmState::Provisioning) {
+    const double ready = t_s + scenario_.scale_sets[vm.set].provisioning_time_s;
+    completions_.push(Completion{ready, completion_sequence_++, ref, vm.generation});
+  }
+  // A deleted or deallocated VM releases pool capacity and perhaps quota that pending VMs may use.
+  if (from && from != VmState::Deallocated && (!to || to == VmState::Deallocated)) {
+    capacity_freed_ = true;
+  }
+  if (from && !to) {
+    capacity_freed_ = true;
+  }
+}
+
+nlohmann::ordered_json Simulation::finish() {
+  const std::string broken = fleet_.check_invariants();
+  MIXSIM_CHECK(broken.empty(), "at the end of the run: " + broken);
+  auto summary = recorder_->finish(scenario_.duration_s, events_processed_);
+  const double availability = summary["availability"]["capacity"].get<double>();
+  MIXSIM_CHECK(availability >= 0 && availability <= 1 + 1e-12, "capacity availability is within [0, 1]");
+  return summary;
+}
+
+}  // namespace mixsim

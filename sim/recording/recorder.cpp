@@ -1,0 +1,388 @@
+#include "recorder.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "mixsim/check.hpp"
+
+namespace mixsim {
+
+namespace {
+
+constexpr double kSecondsPerHour = 3600;
+
+const char* const kEventsHeader = "time_s,scaleSet,kind,vm,size,zone,priority,count,detail\n";
+const char* const kTimelineHeader =
+    "time_s,scaleSet,target,running,deallocated,running_regular,running_spot,demand_vcpu,served_vcpu,cpu_percent,"
+    "cost_usd";
+
+// 1 when the denominator is 0: nothing was asked, so nothing was missed.
+double ratio_or_one(double numerator, double denominator) {
+  return denominator > 0 ? numerator / denominator : 1.0;
+}
+
+}  // namespace
+
+void append_csv_field(fmt::memory_buffer& out, std::string_view field) {
+  if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out.append(field.data(), field.data() + field.size());
+    return;
+  }
+  out.push_back('"');
+  for (char c : field) {
+    if (c == '"') {
+      out.push_back('"');
+    }
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+Recorder::Recorder(const Scenario& scenario, const Fleet& fleet, const std::string& out_dir)
+    : scenario_(scenario),
+      fleet_(fleet),
+      out_dir_(out_dir),
+      meters_(scenario.scale_sets.size()),
+      set_costs_(scenario.scale_sets.size()),
+      counts_(scenario.scale_sets.size()) {
+  std::vector<bool> region_used(scenario.regions.size(), false);
+  for (const ScaleSetSpec& set : scenario.scale_sets) {
+    region_used[set.region] = true;
+  }
+  for (ZoneId zone = 0; zone < scenario.zones.size(); ++zone) {
+    if (region_used[scenario.zones[zone].region]) {
+      timeline_zones_.push_back(zone);
+    }
+  }
+
+  if (out_dir_.empty()) {
+    return;
+  }
+  if (scenario.outputs.events) {
+    events_file_ = std::make_unique<OutputFile>(out_dir_ + "/events.csv");
+    events_file_->append(kEventsHeader);
+  }
+  if (scenario.outputs.timeline) {
+    timeline_file_ = std::make_unique<OutputFile>(out_dir_ + "/timeline.csv");
+    auto& out = timeline_file_->buffer();
+    out.append(std::string_view(kTimelineHeader));
+    for (const VmSize& size : scenario.sizes) {
+      fmt::format_to(std::back_inserter(out), ",running.size.{}", size.name);
+    }
+    for (ZoneId zone : timeline_zones_) {
+      fmt::format_to(std::back_inserter(out), ",running.zone.{}", scenario.zones[zone].label);
+    }
+    out.append(std::string_view(",provisioning,pending\n"));
+  }
+}
+
+double Recorder::compute_price(SetId set, SizeId size, Priority priority) const {
+  const ScaleSetSpec& spec = scenario_.scale_sets[set];
+  const VmSize& vm_size = scenario_.sizes[size];
+  if (priority == Priority::Regular) {
+    return vm_size.regular_usd_per_hour[spec.region].value_or(0.0);
+  }
+  const double spot = vm_size.spot_usd_per_hour[spec.region].value_or(0.0);
+  // maxPrice -1 pays the Spot price capped at the Regular price.
+  const auto& regular = vm_size.regular_usd_per_hour[spec.region];
+  if (spec.max_price_usd_per_hour < 0 && regular) {
+    return std::min(spot, *regular);
+  }
+  return spot;
+}
+
+Recorder::BillingCell& Recorder::cell_for(const Vm& vm) {
+  const uint64_t key =
+      ((static_cast<uint64_t>(vm.set) * scenario_.zones.size() + vm.zone) * scenario_.sizes.size() + vm.size) *
+          kPriorityCount +
+      static_cast<uint64_t>(vm.priority);
+  const auto [found, inserted] = cell_index_.emplace(key, static_cast<uint32_t>(cells_.size()));
+  if (inserted) {
+    cells_.push_back(BillingCell{vm.set, vm.zone, vm.size, vm.priority, compute_price(vm.set, vm.size, vm.priority)});
+  }
+  return cells_[found->second];
+}
+
+void Recorder::advance_cell(BillingCell& cell, double t_s) const {
+  const double dt = t_s - cell.last_s;
+  if (dt > 0) {
+    cell.compute_usd += static_cast<double>(cell.compute_vms) * cell.compute_usd_per_hour * dt / kSecondsPerHour;
+    cell.disk_usd += static_cast<double>(cell.disk_vms) * scenario_.os_disk_usd_per_hour * dt / kSecondsPerHour;
+    cell.compute_vm_s += static_cast<double>(cell.compute_vms) * dt;
+  }
+  cell.last_s = t_s;
+}
+
+void Recorder::advance_set_cost(SetId set, double t_s) {
+  SetCost& cost = set_costs_[set];
+  if (t_s > cost.last_s) {
+    cost.usd += cost.usd_per_s * (t_s - cost.last_s);
+  }
+  cost.last_s = t_s;
+}
+
+void Recorder::on_vm_change(VmRef ref, const Vm& vm, std::optional<VmState> from, std::optional<VmState> to,
+                            double t_s, std::string_view reason) {
+  BillingCell& cell = cell_for(vm);
+  advance_cell(cell, t_s);
+  advance_set_cost(vm.set, t_s);
+
+  // Compute is billed from allocation until deletion or deallocation; the OS disk until deletion.
+  auto billed = [](std::optional<VmState> state) { return state && *state != VmState::Deallocated; };
+  const int compute_change = static_cast<int>(billed(to)) - static_cast<int>(billed(from));
+  const int disk_change = static_cast<int>(to.has_value()) - static_cast<int>(from.has_value());
+  cell.compute_vms += compute_change;
+  cell.disk_vms += disk_change;
+  set_costs_[vm.set].usd_per_s +=
+      (compute_change * cell.compute_usd_per_hour + disk_change * scenario_.os_disk_usd_per_hour) / kSecondsPerHour;
+
+  if (!from) {
+    record_vm_event(t_s, ref, vm, "allocate", "");
+  } else if (!to) {
+    record_vm_event(t_s, ref, vm, "delete", reason);
+  } else if (*to == VmState::Deallocated) {
+    record_vm_event(t_s, ref, vm, "deallocate", reason);
+  }
+}
+
+void Recorder::advance(double t_s) {
+  double total_running = 0;
+  double total_target = 0;
+  for (SetId set = 0; set < meters_.size(); ++set) {
+    total_running += fleet_.set(set).by_state[static_cast<int>(VmState::Running)];
+    total_target += fleet_.capacity(set);
+  }
+  if (t_s > total_last_s_) {
+    if (total_running < total_target) {
+      total_below_target_s_ += t_s - total_last_s_;
+    }
+    total_last_s_ = t_s;
+  }
+
+  for (SetId set = 0; set < meters_.size(); ++set) {
+    Meter& meter = meters_[set];
+    const double dt = t_s - meter.last_s;
+    if (dt <= 0) {
+      continue;
+    }
+    const SetState& state = fleet_.set(set);
+    const double vcpus = static_cast<double>(state.running_vcpus);
+    const double running = state.by_state[static_cast<int>(VmState::Running)];
+    const double target = fleet_.capacity(set);
+
+    meter.demand_vcpu_s += meter.demand_vcpus * dt;
+    meter.served_vcpu_s += std::min(meter.demand_vcpus, vcpus) * dt;
+    meter.target_vm_s += target * dt;
+    meter.served_target_vm_s += std::min(running, target) * dt;
+    if (running < target) {
+      meter.below_target_s += dt;
+    }
+    if (running > 0) {
+      const double cpu = std::min(100.0, meter.demand_vcpus / vcpus * 100.0);
+      meter.minute_covered_s += dt;
+      meter.minute_cpu_s += cpu * dt;
+      meter.minute_count_s += running * dt;
+      meter.minute_sum_s += cpu * running * dt;
+    }
+    meter.last_s = t_s;
+  }
+}
+
+MinuteSample Recorder::take_minute_sample(SetId set) {
+  Meter& meter = meters_[set];
+  MinuteSample sample;
+  if (meter.minute_covered_s > 0) {
+    sample.available = true;
+    sample.cpu_percent = meter.minute_cpu_s / meter.minute_covered_s;
+    sample.running_vms = meter.minute_count_s / meter.minute_covered_s;
+    sample.cpu_percent_sum = meter.minute_sum_s / meter.minute_covered_s;
+  }
+  meter.minute_covered_s = 0;
+  meter.minute_cpu_s = 0;
+  meter.minute_count_s = 0;
+  meter.minute_sum_s = 0;
+  return sample;
+}
+
+void Recorder::write_event_row(double t_s, SetId set, std::string_view kind, std::string_view vm,
+                               std::string_view size, std::string_view zone, std::string_view priority, int64_t count,
+                               std::string_view detail) {
+  if (!events_file_) {
+    return;
+  }
+  auto& out = events_file_->buffer();
+  fmt::format_to(std::back_inserter(out), "{},", t_s);
+  append_csv_field(out, scenario_.scale_sets[set].name);
+  fmt::format_to(std::back_inserter(out), ",{},{},{},{},{},{},", kind, vm, size, zone, priority, count);
+  append_csv_field(out, detail);
+  out.push_back('\n');
+  events_file_->maybe_flush();
+}
+
+void Recorder::record_vm_event(double t_s, VmRef, const Vm& vm, std::string_view kind, std::string_view detail) {
+  if (!events_file_) {
+    return;
+  }
+  const std::string vm_name = fmt::format("{}-{}", scenario_.scale_sets[vm.set].name, vm.instance_id);
+  write_event_row(t_s, vm.set, kind, vm_name, scenario_.sizes[vm.size].name, scenario_.zones[vm.zone].label,
+                  to_string(vm.priority), 1, detail);
+}
+
+void Recorder::record_action(double t_s, SetId set, std::string_view kind, int64_t count, std::string_view detail) {
+  write_event_row(t_s, set, kind, "", "", "", "", count, detail);
+}
+
+void Recorder::write_timeline_rows(double t_s) {
+  if (!timeline_file_) {
+    return;
+  }
+  auto& out = timeline_file_->buffer();
+  for (SetId set = 0; set < scenario_.scale_sets.size(); ++set) {
+    const SetState& state = fleet_.set(set);
+    advance_set_cost(set, t_s);
+    const double demand = meters_[set].demand_vcpus;
+    const double vcpus = static_cast<double>(state.running_vcpus);
+    const int running = state.by_state[static_cast<int>(VmState::Running)];
+    const int running_spot = state.running_by_priority[static_cast<int>(Priority::Spot)];
+
+    fmt::format_to(std::back_inserter(out), "{},", t_s);
+    append_csv_field(out, scenario_.scale_sets[set].name);
+    fmt::format_to(std::back_inserter(out), ",{},{},{},{},{},{:.6g},{:.6g},", fleet_.capacity(set), running,
+                   state.by_state[static_cast<int>(VmState::Deallocated)], running - running_spot, running_spot,
+                   demand, std::min(demand, vcpus));
+    // Percentage CPU is unavailable while no VM runs: the field stays empty.
+    if (running > 0) {
+      fmt::format_to(std::back_inserter(out), "{:.4f}", std::min(100.0, demand / vcpus * 100.0));
+    }
+    fmt::format_to(std::back_inserter(out), ",{:.6f}", set_costs_[set].usd);
+    for (SizeId size = 0; size < scenario_.sizes.size(); ++size) {
+      fmt::format_to(std::back_inserter(out), ",{}", state.running_by_size[size]);
+    }
+    for (ZoneId zone : timeline_zones_) {
+      fmt::format_to(std::back_inserter(out), ",{}", state.running_by_zone[zone]);
+    }
+    fmt::format_to(std::back_inserter(out), ",{},{}\n", state.by_state[static_cast<int>(VmState::Provisioning)],
+                   state.pending_count());
+  }
+  timeline_file_->maybe_flush();
+}
+
+nlohmann::ordered_json Recorder::summarize(const std::vector<SetId>& sets) const {
+  double compute = 0;
+  double disk = 0;
+  std::vector<double> by_size(scenario_.sizes.size(), 0.0);
+  std::vector<double> by_zone(scenario_.zones.size(), 0.0);
+  double by_priority[kPriorityCount] = {0, 0};
+  std::vector<double> hours_by_size(scenario_.sizes.size(), 0.0);
+  double hours_by_priority[kPriorityCount] = {0, 0};
+  for (const BillingCell& cell : cells_) {
+    if (std::find(sets.begin(), sets.end(), cell.set) == sets.end()) {
+      continue;
+    }
+    const double cell_total = cell.compute_usd + cell.disk_usd;
+    compute += cell.compute_usd;
+    disk += cell.disk_usd;
+    by_size[cell.size] += cell_total;
+    by_zone[cell.zone] += cell_total;
+    by_priority[static_cast<int>(cell.priority)] += cell_total;
+    hours_by_size[cell.size] += cell.compute_vm_s / kSecondsPerHour;
+    hours_by_priority[static_cast<int>(cell.priority)] += cell.compute_vm_s / kSecondsPerHour;
+  }
+
+  Meter total;
+  ActionCounts counts;
+  for (SetId set : sets) {
+    const Meter& meter = meters_[set];
+    total.demand_vcpu_s += meter.demand_vcpu_s;
+    total.served_vcpu_s += meter.served_vcpu_s;
+    total.target_vm_s += meter.target_vm_s;
+    total.served_target_vm_s += meter.served_target_vm_s;
+    total.below_target_s = meter.below_target_s;
+    counts.evictions += counts_[set].evictions;
+    counts.allocation_failures += counts_[set].allocation_failures;
+    counts.scale_outs += counts_[set].scale_outs;
+    counts.scale_ins += counts_[set].scale_ins;
+    counts.restores += counts_[set].restores;
+  }
+
+  nlohmann::ordered_json cost = {{"total", compute + disk}, {"compute", compute}, {"disk", disk}};
+  nlohmann::ordered_json cost_by_size = nlohmann::ordered_json::object();
+  nlohmann::ordered_json hours_size = nlohmann::ordered_json::object();
+  for (SizeId size = 0; size < scenario_.sizes.size(); ++size) {
+    cost_by_size[scenario_.sizes[size].name] = by_size[size];
+    hours_size[scenario_.sizes[size].name] = hours_by_size[size];
+  }
+  nlohmann::ordered_json cost_by_zone = nlohmann::ordered_json::object();
+  for (ZoneId zone : timeline_zones_) {
+    cost_by_zone[scenario_.zones[zone].label] = by_zone[zone];
+  }
+  cost["bySize"] = cost_by_size;
+  cost["byPriority"] = {{"Regular", by_priority[0]}, {"Spot", by_priority[1]}};
+  cost["byZone"] = cost_by_zone;
+
+  // For several sets, the time below target is when their running VMs together fell short of their targets.
+  if (sets.size() > 1) {
+    total.below_target_s = total_below_target_s_;
+  }
+
+  nlohmann::ordered_json summary;
+  summary["cost"] = cost;
+  summary["availability"] = {{"capacity", ratio_or_one(total.served_target_vm_s, total.target_vm_s)},
+                             {"demand", ratio_or_one(total.served_vcpu_s, total.demand_vcpu_s)},
+                             {"timeBelowTarget", total.below_target_s}};
+  summary["counts"] = {{"evictions", counts.evictions},
+                       {"allocationFailures", counts.allocation_failures},
+                       {"scaleOuts", counts.scale_outs},
+                       {"scaleIns", counts.scale_ins},
+                       {"restores", counts.restores}};
+  summary["vmHours"] = {{"bySize", hours_size},
+                        {"byPriority", {{"Regular", hours_by_priority[0]}, {"Spot", hours_by_priority[1]}}}};
+  return summary;
+}
+
+nlohmann::ordered_json Recorder::finish(double t_end_s, int64_t events_processed) {
+  advance(t_end_s);
+  for (BillingCell& cell : cells_) {
+    advance_cell(cell, t_end_s);
+  }
+  for (SetId set = 0; set < set_costs_.size(); ++set) {
+    advance_set_cost(set, t_end_s);
+  }
+
+  std::vector<SetId> all_sets;
+  for (SetId set = 0; set < scenario_.scale_sets.size(); ++set) {
+    all_sets.push_back(set);
+  }
+  nlohmann::ordered_json summary;
+  summary["scenario"] = scenario_.name;
+  summary["seed"] = scenario_.seed;
+  summary["version"] = MIXSIM_VERSION;
+  summary["platformRules"] = to_string(scenario_.platform_rules);
+  summary["duration_s"] = scenario_.duration_s;
+  summary["eventsProcessed"] = events_processed;
+  const nlohmann::ordered_json totals = summarize(all_sets);
+  for (const auto& [key, value] : totals.items()) {
+    summary[key] = value;
+  }
+  nlohmann::ordered_json per_set = nlohmann::ordered_json::object();
+  for (SetId set = 0; set < scenario_.scale_sets.size(); ++set) {
+    per_set[scenario_.scale_sets[set].name] = summarize({set});
+  }
+  summary["scaleSets"] = per_set;
+
+  if (timeline_file_) {
+    timeline_file_->commit();
+  }
+  if (events_file_) {
+    events_file_->commit();
+  }
+  if (!out_dir_.empty()) {
+    OutputFile summary_file(out_dir_ + "/summary.json");
+    summary_file.append(summary.dump(2));
+    summary_file.append("\n");
+    summary_file.commit();
+  }
+  return summary;
+}
+
+}  // namespace mixsim

@@ -1,0 +1,106 @@
+// Shared state of one scenario load, passed between the readers of each top-level section.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "mixsim/scenario.hpp"
+#include "node_reader.hpp"
+
+namespace mixsim::load {
+
+/// A size as the catalog describes it, before the scenario keeps only the sizes its sets use.
+struct CatalogSize {
+  std::string name;
+  std::string family;
+  int vcpus = 0;
+  double memory_gib = 0;
+  std::map<std::string, double> regular_usd_per_hour;  // by region name
+  std::map<std::string, double> spot_usd_per_hour;
+};
+
+/// Everything read so far. Sizes are referred to by their index in `catalog` until the load ends, when the sizes
+/// the scale sets use become Scenario::sizes.
+struct Draft {
+  Scenario scenario;
+  std::vector<CatalogSize> catalog;
+  std::unordered_map<std::string, size_t> catalog_index;
+  std::unordered_map<std::string, RegionId> region_index;
+  std::unordered_map<std::string, SetId> set_index;
+
+  /// Sizes a scale set may use, with where they were named: their order of first appearance in the file fixes
+  /// the order of the timeline's per-size columns.
+  struct SizeUse {
+    size_t catalog_size;
+    Origin origin;
+  };
+  std::vector<SizeUse> size_uses;
+
+  /// Where each size of each scale set was named, by SetId, for price checks.
+  std::vector<std::vector<Origin>> set_size_origins;
+  /// Sizes named by updateSkuProfile events under ga rules, with their origins, for price checks.
+  struct UpdateSizes {
+    SetId scale_set;
+    std::vector<SizeChoice> sizes;  // catalog indexes
+    std::vector<Origin> origins;
+  };
+  std::vector<UpdateSizes> update_sizes;
+
+  /// Eviction rates by region and catalog size, read before the sizes are compacted.
+  std::vector<std::map<size_t, double>> eviction_rates;  // by RegionId
+  /// Pools by catalog size (the size field of PoolSpec holds a catalog index until compaction).
+  std::vector<PoolSpec> pools;
+  /// Quota families per region with their origin, checked once the catalog is complete.
+  std::vector<std::vector<std::pair<FamilyQuota, Origin>>> quota_origins;
+
+  std::optional<size_t> find_size(Context& context, const Node& node, const std::string& path);
+  std::optional<RegionId> find_region(Context& context, const Node& node, const std::string& path);
+  std::optional<SetId> find_set(Context& context, const Node& node, const std::string& path);
+  /// Resolves zone names of `region`; reports unknown and duplicate names.
+  std::optional<std::vector<ZoneId>> find_zones(Context& context, const Node& node, const std::string& path,
+                                                RegionId region);
+};
+
+/// Upper bounds that keep a scenario within what one process can simulate.
+namespace limits {
+inline constexpr double kMaxDurationS = 3650.0 * 86400;   // ten years
+inline constexpr int64_t kMaxCapacity = 1'000'000;         // VMs in one scale set
+inline constexpr double kMaxPoolVms = 1e9;                 // a pool's capacity
+inline constexpr double kMaxPriceUsdPerHour = 1e5;
+inline constexpr size_t kMaxScaleSets = 1000;
+inline constexpr size_t kMaxRegions = 100;
+inline constexpr size_t kMaxZonesPerRegion = 16;
+inline constexpr size_t kMaxEvents = 1'000'000;
+inline constexpr int kMaxSizesPerSet = 5;
+/// VM-seconds (peak VMs over all sets times the duration) above which a run would take too long to be useful.
+inline constexpr double kMaxVmSeconds = 1e6 * 3650.0 * 86400;
+}  // namespace limits
+
+void read_scenario_block(Context& context, const Node& node, Draft& draft);
+void read_platform_options(Context& context, const Node& node, Draft& draft);
+void read_catalog(Context& context, const Node& node, Draft& draft);
+void read_regions(Context& context, const Node& node, Draft& draft);
+void read_scale_sets(Context& context, const Node& node, Draft& draft);
+void read_events(Context& context, const Node& node, Draft& draft);
+void read_outputs(Context& context, const Node& node, Draft& draft);
+
+/// Reads the `autoscale` block of a scale set.
+std::optional<AutoscaleSetting> read_autoscale(Context& context, const Node& node, const std::string& path,
+                                               const Draft& draft);
+
+/// Reads a `skuProfile.vmSizes` list: 1 to 5 sizes, no duplicates, each in the catalog. `origins` receives where
+/// each size was named.
+std::optional<std::vector<SizeChoice>> read_vm_sizes(Context& context, const Node& node, const std::string& path,
+                                                     Draft& draft, std::vector<Origin>* origins = nullptr);
+
+/// Replaces catalog indexes by compact size ids, keeps only used sizes, and runs the checks that need the whole
+/// scenario (prices, quota families, run-size limits).
+void finish_scenario(Context& context, Draft& draft);
+
+/// Applies `--set PATH=VALUE` overrides to the document tree; problems are reported into the context.
+void apply_overrides(Context& context, yaml::NodePtr& root, const std::vector<std::string>& overrides);
+
+}  // namespace mixsim::load

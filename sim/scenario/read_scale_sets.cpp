@@ -1,0 +1,461 @@
+// The `scaleSets` section.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <set>
+
+#include "loader_internal.hpp"
+#include "trace_reader.hpp"
+
+namespace mixsim::load {
+
+namespace {
+
+// Regions where the June 2024 preview of instance mix was available.
+const std::set<std::string> kPreviewRegions = {"westus",        "westus2",        "westus3",    "eastus",
+                                               "eastus2",       "centralus",      "southcentralus",
+                                               "northcentralus", "westeurope",    "northeurope", "uksouth",
+                                               "francecentral"};
+
+constexpr double kMaxProvisioningTimeS = 86400;
+
+std::optional<AllocationStrategy> read_strategy(Context& context, const Node& node, const std::string& path) {
+  return read_enum<AllocationStrategy>(context, node, path,
+                                       {{"LowestPrice", AllocationStrategy::LowestPrice},
+                                        {"CapacityOptimized", AllocationStrategy::CapacityOptimized},
+                                        {"Prioritized", AllocationStrategy::Prioritized}},
+                                       "allocation strategy");
+}
+
+void check_preview_strategy(Context& context, const Node& node, const std::string& path, AllocationStrategy strategy,
+                            const Draft& draft) {
+  if (strategy == AllocationStrategy::Prioritized && draft.scenario.platform_rules == PlatformRules::Preview) {
+    context.error(node, path,
+                  "Prioritized is not available under platformRules: preview (LowestPrice and CapacityOptimized are); "
+                  "set scenario.platformRules: ga to use it");
+  }
+}
+
+void read_sku_profile(Context& context, const Node& node, const std::string& path, ScaleSetSpec& set, Draft& draft,
+                      std::vector<Origin>& size_origins) {
+  MapReader reader(context, node, path, KeySet{{"vmSizes", "allocationStrategy"}, {"automaticSkuMigrationPolicy"}});
+  if (!reader.is_mapping()) {
+    return;
+  }
+  if (const Node* sizes = reader.required("vmSizes", "1 to 5 sizes as {name, rank}")) {
+    if (auto choices = read_vm_sizes(context, *sizes, reader.path("vmSizes"), draft, &size_origins)) {
+      set.sizes = std::move(*choices);
+    }
+  }
+  if (const Node* strategy = reader.get("allocationStrategy")) {
+    if (auto value = read_strategy(context, *strategy, reader.path("allocationStrategy"))) {
+      set.strategy = *value;
+      check_preview_strategy(context, *strategy, reader.path("allocationStrategy"), *value, draft);
+    }
+  }
+}
+
+void read_sku(Context& context, const MapReader& set_reader, const Node& node, ScaleSetSpec& set, Draft& draft,
+              std::vector<Origin>& size_origins) {
+  const std::string path = set_reader.path("sku");
+  MapReader reader(context, node, path, KeySet{{"name", "tier", "capacity"}});
+  if (!reader.is_mapping()) {
+    return;
+  }
+  if (const Node* capacity = reader.get("capacity")) {
+    set.initial_capacity =
+        static_cast<int>(read_integer(context, *capacity, reader.path("capacity"), 0, limits::kMaxCapacity).value_or(0));
+  }
+  const Node* name_node = reader.required("name", "Mix with a skuProfile, or a size name");
+  const auto name = name_node != nullptr ? read_name(context, *name_node, reader.path("name")) : std::nullopt;
+  if (!name) {
+    return;
+  }
+  set.sku_name = *name;
+  const Node* profile = set_reader.get("skuProfile");
+
+  if (*name == "Mix") {
+    set.instance_mix = true;
+    if (profile == nullptr) {
+      context.error(*name_node, reader.path("name"), "sku.name Mix needs a skuProfile with the VM sizes");
+    }
+    if (reader.get("tier") != nullptr) {
+      context.error(*reader.get("tier"), reader.path("tier"),
+                    "sku.tier must not be set when a skuProfile is given (Azure: SkuTierMustNotBeSetIfSkuProfileIsSpecified)");
+    }
+    return;
+  }
+  if (profile != nullptr) {
+    context.error(*name_node, reader.path("name"),
+                  quote(*name) + " with a skuProfile: sku.name must be Mix when a skuProfile is given "
+                                 "(Azure: SkuNameMustBeMixIfSkuProfileIsSpecified)");
+    return;
+  }
+  if (const auto size = draft.find_size(context, *name_node, reader.path("name"))) {
+    set.sizes = {SizeChoice{static_cast<SizeId>(*size), 0}};
+    draft.size_uses.push_back({*size, name_node->origin});
+    size_origins.push_back(name_node->origin);
+  }
+}
+
+void read_vm_profile(Context& context, const Node& node, const std::string& path, ScaleSetSpec& set) {
+  MapReader reader(context, node, path,
+                   KeySet{{"priority", "evictionPolicy", "billingProfile"},
+                          {},
+                          {"osProfile", "storageProfile", "networkProfile", "diagnosticsProfile", "extensionProfile",
+                           "securityProfile", "userData", "licenseType"}});
+  if (!reader.is_mapping()) {
+    return;
+  }
+  if (const Node* priority = reader.get("priority")) {
+    set.priority = read_enum<Priority>(context, *priority, reader.path("priority"),
+                                       {{"Regular", Priority::Regular}, {"Spot", Priority::Spot}, {"Low", Priority::Spot}},
+                                       "priority")
+                       .value_or(Priority::Regular);
+  }
+  if (const Node* policy = reader.get("evictionPolicy")) {
+    set.eviction_policy = read_enum<EvictionPolicy>(context, *policy, reader.path("evictionPolicy"),
+                                                    {{"Deallocate", EvictionPolicy::Deallocate},
+                                                     {"Delete", EvictionPolicy::Delete}},
+                                                    "eviction policy")
+                              .value_or(EvictionPolicy::Deallocate);
+    if (set.priority != Priority::Spot) {
+      context.error(*policy, reader.path("evictionPolicy"), "evictionPolicy applies only to Spot VMs; set priority: Spot");
+    }
+  }
+  if (const Node* billing = reader.get("billingProfile")) {
+    MapReader billing_reader(context, *billing, reader.path("billingProfile"), KeySet{{"maxPrice"}});
+    if (const Node* max_price = billing_reader.get("maxPrice")) {
+      const std::string max_path = billing_reader.path("maxPrice");
+      if (const auto value = read_number(context, *max_price, max_path, NumberRange{-1, limits::kMaxPriceUsdPerHour})) {
+        const double scaled = *value * 1e5;
+        if (*value != -1 && *value <= 0) {
+          context.error(*max_price, max_path, fmt::format("{} is not valid; valid: -1 (never evict for price) or a price above 0", *value));
+        } else if (std::fabs(scaled - std::round(scaled)) > 1e-6) {
+          context.error(*max_price, max_path, "maxPrice has more than 5 decimal places");
+        } else {
+          set.max_price_usd_per_hour = *value;
+        }
+      }
+      if (set.priority != Priority::Spot) {
+        context.error(*max_price, max_path, "billingProfile.maxPrice applies only to Spot VMs; set priority: Spot");
+      }
+    }
+  }
+}
+
+void read_priority_mix(Context& context, const Node& node, const std::string& path, ScaleSetSpec& set) {
+  MapReader reader(context, node, path, KeySet{{"baseRegularPriorityCount", "regularPriorityPercentageAboveBase"}});
+  if (!reader.is_mapping()) {
+    return;
+  }
+  PriorityMix mix;
+  if (const Node* base = reader.get("baseRegularPriorityCount")) {
+    mix.base_regular_count =
+        static_cast<int>(read_integer(context, *base, reader.path("baseRegularPriorityCount"), 0, limits::kMaxCapacity).value_or(0));
+  }
+  if (const Node* percent = reader.get("regularPriorityPercentageAboveBase")) {
+    mix.regular_percentage_above_base = static_cast<int>(
+        read_integer(context, *percent, reader.path("regularPriorityPercentageAboveBase"), 0, 100).value_or(0));
+  }
+  set.priority_mix = mix;
+  if (set.priority != Priority::Spot) {
+    context.error(node, path, "priorityMixPolicy requires virtualMachineProfile.priority: Spot, as in Azure");
+  }
+}
+
+void read_scale_in_policy(Context& context, const Node& node, const std::string& path, ScaleSetSpec& set) {
+  MapReader reader(context, node, path, KeySet{{"rules", "forceDeletion", "prioritizeUnhealthyVMs"}});
+  if (!reader.is_mapping()) {
+    return;
+  }
+  if (const Node* rules = reader.get("rules")) {
+    if (const auto* items = read_list(context, *rules, reader.path("rules"))) {
+      if (items->size() != 1) {
+        context.error(*rules, reader.path("rules"), fmt::format("{} rules given; give exactly one of Default, OldestVM, NewestVM", items->size()));
+      } else {
+        set.scale_in_rule = read_enum<ScaleInRule>(context, *(*items)[0], index_path(reader.path("rules"), 0),
+                                                   {{"Default", ScaleInRule::Default},
+                                                    {"OldestVM", ScaleInRule::OldestVM},
+                                                    {"NewestVM", ScaleInRule::NewestVM}},
+                                                   "scale-in rule")
+                                .value_or(ScaleInRule::Default);
+      }
+    }
+  }
+  if (const Node* force = reader.get("forceDeletion")) {
+    read_bool(context, *force, reader.path("forceDeletion"));  // deletion takes no simulated time either way
+  }
+  if (const Node* unhealthy = reader.get("prioritizeUnhealthyVMs")) {
+    set.prioritize_unhealthy_vms = read_bool(context, *unhealthy, reader.path("prioritizeUnhealthyVMs")).value_or(false);
+  }
+}
+
+std::optional<Demand> read_demand(Context& context, const Node& node, const std::string& path, const Draft& draft) {
+  MapReader reader(context, node, path,
+                   KeySet{{"constant", "diurnal", "trace", "unit", "reference", "column", "align", "offset", "scale", "loop"}});
+  if (!reader.is_mapping()) {
+    return std::nullopt;
+  }
+  Demand demand;
+  bool ok = true;
+  const int kinds = (reader.get("constant") != nullptr) + (reader.get("diurnal") != nullptr) + (reader.get("trace") != nullptr);
+  if (kinds != 1) {
+    context.error(node, path, "give exactly one of constant, diurnal or trace");
+    return std::nullopt;
+  }
+
+  bool percent = false;
+  if (const Node* unit = reader.get("unit")) {
+    const auto value = read_enum<bool>(context, *unit, reader.path("unit"), {{"vCPU", false}, {"percent", true}}, "demand unit");
+    ok = ok && value;
+    percent = value.value_or(false);
+  }
+  if (percent) {
+    const Node* reference = reader.required("reference", "the vCPUs that 100 percent stands for");
+    const auto value = reference != nullptr
+                           ? read_number(context, *reference, reader.path("reference"), NumberRange{0, 1e9, true})
+                           : std::nullopt;
+    ok = ok && value;
+    demand.vcpus_per_unit = value.value_or(0) / 100.0;
+  } else if (const Node* reference = reader.get("reference")) {
+    context.error(*reference, reader.path("reference"), "reference applies only with unit: percent");
+    ok = false;
+  }
+
+  if (const Node* constant = reader.get("constant")) {
+    demand.kind = Demand::Kind::Constant;
+    const auto value = read_number(context, *constant, reader.path("constant"), NumberRange{0, 1e9});
+    ok = ok && value;
+    demand.constant = value.value_or(0);
+  } else if (const Node* diurnal = reader.get("diurnal")) {
+    demand.kind = Demand::Kind::Diurnal;
+    MapReader diurnal_reader(context, *diurnal, reader.path("diurnal"), KeySet{{"mean", "amplitude", "peak"}});
+    const Node* mean = diurnal_reader.required("mean", "the daily mean demand");
+    const Node* amplitude = diurnal_reader.required("amplitude", "the swing around the mean");
+    const Node* peak = diurnal_reader.required("peak", "the time of day of the peak, HH:MM in UTC");
+    const auto mean_value = mean ? read_number(context, *mean, diurnal_reader.path("mean"), NumberRange{0, 1e9}) : std::nullopt;
+    const auto amplitude_value =
+        amplitude ? read_number(context, *amplitude, diurnal_reader.path("amplitude"), NumberRange{0, 1e9}) : std::nullopt;
+    std::optional<double> peak_hour;
+    if (peak != nullptr) {
+      const auto text = read_string(context, *peak, diurnal_reader.path("peak"));
+      int hours = -1;
+      int minutes = -1;
+      char extra = 0;
+      if (text && std::sscanf(text->c_str(), "%d:%d%c", &hours, &minutes, &extra) == 2 && hours >= 0 && hours < 24 &&
+          minutes >= 0 && minutes < 60) {
+        peak_hour = hours + minutes / 60.0;
+      } else if (text) {
+        context.error(*peak, diurnal_reader.path("peak"), quote(*text) + " is not a time of day; valid: HH:MM, e.g. \"14:00\"");
+      }
+    }
+    if (mean_value && amplitude_value && *amplitude_value > *mean_value) {
+      context.error(*amplitude, diurnal_reader.path("amplitude"), "the amplitude is larger than the mean, so demand would go negative");
+      ok = false;
+    }
+    ok = ok && mean_value && amplitude_value && peak_hour;
+    demand.diurnal_mean = mean_value.value_or(0);
+    demand.diurnal_amplitude = amplitude_value.value_or(0);
+    demand.diurnal_peak_hour = peak_hour.value_or(0);
+  } else {
+    demand.kind = Demand::Kind::Trace;
+    auto trace = read_trace_spec(context, reader, 0, draft.scenario.start_unix_s);
+    ok = ok && trace;
+    if (trace) {
+      demand.trace = std::move(*trace);
+    }
+  }
+  if (!ok) {
+    return std::nullopt;
+  }
+  return demand;
+}
+
+void read_workload(Context& context, const Node& node, const std::string& path, ScaleSetSpec& set, const Draft& draft) {
+  MapReader reader(context, node, path, KeySet{{"demand"}, {"metrics"}});
+  if (const Node* demand = reader.get("demand")) {
+    set.workload.demand = read_demand(context, *demand, reader.path("demand"), draft);
+  }
+}
+
+void read_zones_of_set(Context& context, const MapReader& reader, ScaleSetSpec& set, Draft& draft, bool region_ok) {
+  const Node* zones = reader.get("zones");
+  if (region_ok) {
+    set.zones = draft.scenario.regions[set.region].zones;
+  }
+  if (zones != nullptr && region_ok) {
+    if (auto ids = draft.find_zones(context, *zones, reader.path("zones"), set.region)) {
+      if (ids->empty()) {
+        context.error(*zones, reader.path("zones"), "the zone list is empty; omit zones for a regional set");
+      } else {
+        set.zones = std::move(*ids);
+      }
+    }
+  }
+  set.zonal = zones != nullptr;
+
+  if (const Node* balance = reader.get("zoneBalance")) {
+    set.zone_balance = read_bool(context, *balance, reader.path("zoneBalance")).value_or(false);
+    if (set.zone_balance && (!set.zonal || set.zones.size() < 2)) {
+      context.error(*balance, reader.path("zoneBalance"), "zoneBalance: true is valid only for a set that spans more than one zone");
+    }
+  }
+  if (const Node* domains = reader.get("platformFaultDomainCount")) {
+    const auto count = read_integer(context, *domains, reader.path("platformFaultDomainCount"), 1, 3);
+    if (count && set.zonal && *count != 1) {
+      context.error(*domains, reader.path("platformFaultDomainCount"),
+                    "a zonal Flexible scale set allows only platformFaultDomainCount: 1");
+    } else if (count && *count != 1) {
+      context.error(*domains, reader.path("platformFaultDomainCount"),
+                    "fixed fault-domain spreading (2 or 3) is not supported yet; use 1 (max spreading)");
+    }
+    set.platform_fault_domain_count = static_cast<int>(count.value_or(1));
+  }
+}
+
+void read_scale_set(Context& context, const Node& node, const std::string& path, Draft& draft) {
+  MapReader reader(context, node, path,
+                   KeySet{{"name", "region", "zones", "zoneBalance", "platformFaultDomainCount", "sku", "skuProfile",
+                           "virtualMachineProfile", "priorityMixPolicy", "scaleInPolicy", "provisioningTime",
+                           "autoscale", "workload", "orchestrationMode"},
+                          {"spotRestorePolicy", "resiliencyPolicy", "arm", "creationFailureProbability"}});
+  if (!reader.is_mapping()) {
+    return;
+  }
+  ScaleSetSpec set;
+  std::vector<Origin> size_origins;
+  const Node* name_node = reader.required("name", "the scale set's name");
+  if (name_node != nullptr) {
+    set.name = read_name(context, *name_node, reader.path("name")).value_or("");
+    if (!set.name.empty() && draft.set_index.count(set.name) > 0) {
+      context.error(*name_node, reader.path("name"), "scale set " + quote(set.name) + " is defined twice");
+    }
+  }
+  if (const Node* mode = reader.get("orchestrationMode")) {
+    read_enum<int>(context, *mode, reader.path("orchestrationMode"), {{"Flexible", 0}}, "orchestration mode (mixsim models Flexible only)");
+  }
+
+  const Node* region_node = reader.required("region", "the region the set is deployed in");
+  const auto region = region_node != nullptr ? draft.find_region(context, *region_node, reader.path("region")) : std::nullopt;
+  set.region = region.value_or(0);
+  read_zones_of_set(context, reader, set, draft, region.has_value());
+
+  // virtualMachineProfile comes first: the priority decides whether priorityMixPolicy, evictionPolicy and
+  // maxPrice are valid.
+  if (const Node* profile = reader.get("virtualMachineProfile")) {
+    read_vm_profile(context, *profile, reader.path("virtualMachineProfile"), set);
+  }
+  if (const Node* sku = reader.required("sku", "{name: Mix, capacity: N} with a skuProfile, or {name: <size>}")) {
+    read_sku(context, reader, *sku, set, draft, size_origins);
+  }
+  if (const Node* profile = reader.get("skuProfile")) {
+    read_sku_profile(context, *profile, reader.path("skuProfile"), set, draft, size_origins);
+    const bool preview = draft.scenario.platform_rules == PlatformRules::Preview;
+    if (preview && region && kPreviewRegions.count(draft.scenario.regions[*region].name) == 0) {
+      context.error(*region_node, reader.path("region"),
+                    quote(draft.scenario.regions[*region].name) +
+                        " had no instance mix under platformRules: preview; preview regions: westus, westus2, westus3, "
+                        "eastus, eastus2, centralus, southcentralus, northcentralus, westeurope, northeurope, uksouth, "
+                        "francecentral (or set scenario.platformRules: ga)");
+    }
+  }
+  if (const Node* mix = reader.get("priorityMixPolicy")) {
+    read_priority_mix(context, *mix, reader.path("priorityMixPolicy"), set);
+  }
+  if (const Node* policy = reader.get("scaleInPolicy")) {
+    read_scale_in_policy(context, *policy, reader.path("scaleInPolicy"), set);
+  }
+  if (const Node* provisioning = reader.get("provisioningTime")) {
+    if (provisioning->is_mapping()) {
+      context.error(*provisioning, reader.path("provisioningTime"),
+                    "provisioning time distributions are not supported yet; give a duration such as PT90S");
+    } else {
+      set.provisioning_time_s =
+          read_duration(context, *provisioning, reader.path("provisioningTime"), 0, kMaxProvisioningTimeS).value_or(90);
+    }
+  }
+  if (const Node* workload = reader.get("workload")) {
+    read_workload(context, *workload, reader.path("workload"), set, draft);
+  }
+  if (const Node* autoscale = reader.get("autoscale")) {
+    set.autoscale = read_autoscale(context, *autoscale, reader.path("autoscale"), draft);
+  }
+
+  if (!set.name.empty() && draft.set_index.count(set.name) == 0) {
+    draft.set_index.emplace(set.name, static_cast<SetId>(draft.scenario.scale_sets.size()));
+    draft.scenario.scale_sets.push_back(std::move(set));
+    draft.set_size_origins.push_back(std::move(size_origins));
+  }
+}
+
+}  // namespace
+
+std::optional<std::vector<SizeChoice>> read_vm_sizes(Context& context, const Node& node, const std::string& path,
+                                                     Draft& draft, std::vector<Origin>* origins) {
+  const auto* items = read_list(context, node, path);
+  if (items == nullptr) {
+    return std::nullopt;
+  }
+  if (items->empty() || static_cast<int>(items->size()) > limits::kMaxSizesPerSet) {
+    context.error(node, path,
+                  fmt::format("{} sizes given; valid: 1 to {}", items->size(), limits::kMaxSizesPerSet));
+    return std::nullopt;
+  }
+  std::vector<SizeChoice> choices;
+  std::set<size_t> seen;
+  bool ok = true;
+  for (size_t i = 0; i < items->size(); ++i) {
+    const std::string item_path = index_path(path, i);
+    MapReader reader(context, *(*items)[i], item_path, KeySet{{"name", "rank"}});
+    if (!reader.is_mapping()) {
+      ok = false;
+      continue;
+    }
+    const Node* name = reader.required("name", "a size from the catalog");
+    const auto size = name != nullptr ? draft.find_size(context, *name, reader.path("name")) : std::nullopt;
+    int rank = 0;
+    if (const Node* rank_node = reader.get("rank")) {
+      const auto value = read_integer(context, *rank_node, reader.path("rank"), 0, 1000);
+      ok = ok && value;
+      rank = static_cast<int>(value.value_or(0));
+    }
+    if (!size) {
+      ok = false;
+      continue;
+    }
+    if (!seen.insert(*size).second) {
+      context.error(*name, reader.path("name"), "size " + quote(draft.catalog[*size].name) + " is listed twice");
+      ok = false;
+      continue;
+    }
+    choices.push_back(SizeChoice{static_cast<SizeId>(*size), rank});
+    draft.size_uses.push_back({*size, name->origin});
+    if (origins != nullptr) {
+      origins->push_back(name->origin);
+    }
+  }
+  if (!ok) {
+    return std::nullopt;
+  }
+  return choices;
+}
+
+void read_scale_sets(Context& context, const Node& node, Draft& draft) {
+  const auto* items = read_list(context, node, "scaleSets");
+  if (items == nullptr) {
+    return;
+  }
+  if (items->empty()) {
+    context.error(node, "scaleSets", "no scale sets given; a scenario needs at least one");
+  }
+  if (items->size() > limits::kMaxScaleSets) {
+    context.error(node, "scaleSets", fmt::format("{} scale sets given; at most {} are allowed", items->size(), limits::kMaxScaleSets));
+    return;
+  }
+  for (size_t i = 0; i < items->size(); ++i) {
+    read_scale_set(context, *(*items)[i], index_path("scaleSets", i), draft);
+  }
+}
+
+}  // namespace mixsim::load

@@ -1,0 +1,307 @@
+#include "yaml_document.hpp"
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/mark.h>
+#include <yaml-cpp/parser.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unordered_set>
+
+namespace mixsim::yaml {
+
+const Node* Node::find(std::string_view key) const {
+  for (const auto& entry : entries) {
+    if (entry.key == key) {
+      return entry.value.get();
+    }
+  }
+  return nullptr;
+}
+
+Entry* Node::find_entry(std::string_view key) {
+  for (auto& entry : entries) {
+    if (entry.key == key) {
+      return &entry;
+    }
+  }
+  return nullptr;
+}
+
+const char* kind_name(Node::Kind kind) {
+  switch (kind) {
+    case Node::Kind::Null:
+      return "nothing";
+    case Node::Kind::Scalar:
+      return "a scalar";
+    case Node::Kind::Sequence:
+      return "a list";
+    case Node::Kind::Mapping:
+      return "a mapping";
+  }
+  return "?";
+}
+
+namespace {
+
+struct LimitExceeded {
+  YAML::Mark mark;
+  std::string message;
+};
+
+// Builds the tree from parser events. Containers under construction sit on a stack; a mapping frame holds the
+// key waiting for its value and the keys seen so far, so duplicates are found in constant time per key.
+class TreeBuilder : public YAML::EventHandler {
+ public:
+  TreeBuilder(std::string file, std::string override_arg, Diagnostics* diagnostics, const ParseLimits& limits)
+      : file_(std::move(file)), override_arg_(std::move(override_arg)), diagnostics_(diagnostics), limits_(limits) {}
+
+  NodePtr take_root() { return root_; }
+  int documents() const { return documents_; }
+
+  void OnDocumentStart(const YAML::Mark&) override { ++documents_; }
+  void OnDocumentEnd() override {}
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    auto node = make_node(Node::Kind::Null, mark);
+    remember_anchor(anchor, node);
+    attach(node);
+  }
+
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    if (anchor == 0 || anchor >= anchors_.size() || !anchors_[anchor]) {
+      throw LimitExceeded{mark, "alias to an unknown anchor"};
+    }
+    count_node(mark);
+    attach(anchors_[anchor]);
+  }
+
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    auto node = make_node(Node::Kind::Scalar, mark);
+    node->scalar = value;
+    node->plain = (tag == "?");
+    remember_anchor(anchor, node);
+    attach(node);
+  }
+
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(Node::Kind::Sequence, mark, anchor);
+  }
+  void OnSequenceEnd() override { close(); }
+
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open(Node::Kind::Mapping, mark, anchor);
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  struct Frame {
+    NodePtr node;
+    NodePtr pending_key;
+    std::unordered_set<std::string> keys;
+    std::string path;  // key path of this container, for messages
+  };
+
+  // The key path a node gets when it is attached to the innermost open container.
+  std::string child_path() const {
+    if (stack_.empty()) {
+      return {};
+    }
+    const Frame& parent = stack_.back();
+    if (parent.node->kind == Node::Kind::Sequence) {
+      return parent.path + "[" + std::to_string(parent.node->items.size()) + "]";
+    }
+    if (parent.pending_key && parent.pending_key->kind == Node::Kind::Scalar) {
+      return parent.path.empty() ? parent.pending_key->scalar : parent.path + "." + parent.pending_key->scalar;
+    }
+    return parent.path;
+  }
+
+  Origin origin_of(const YAML::Mark& mark) const {
+    if (!override_arg_.empty()) {
+      return Origin{{}, 0, 0, override_arg_};
+    }
+    return Origin{file_, mark.line + 1, mark.column + 1, {}};
+  }
+
+  void count_node(const YAML::Mark& mark) {
+    if (++nodes_ > limits_.max_nodes) {
+      throw LimitExceeded{mark, "the document has more than " + std::to_string(limits_.max_nodes) + " nodes"};
+    }
+  }
+
+  NodePtr make_node(Node::Kind kind, const YAML::Mark& mark) {
+    count_node(mark);
+    auto node = std::make_shared<Node>();
+    node->kind = kind;
+    node->origin = origin_of(mark);
+    return node;
+  }
+
+  void remember_anchor(YAML::anchor_t anchor, const NodePtr& node) {
+    if (anchor == 0) {
+      return;
+    }
+    if (anchor >= anchors_.size()) {
+      anchors_.resize(anchor + 1);
+    }
+    anchors_[anchor] = node;
+  }
+
+  void open(Node::Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor) {
+    if (stack_.size() >= limits_.max_depth) {
+      throw LimitExceeded{mark, "nesting deeper than " + std::to_string(limits_.max_depth) + " levels"};
+    }
+    auto node = make_node(kind, mark);
+    remember_anchor(anchor, node);
+    std::string path = child_path();
+    stack_.push_back(Frame{node, nullptr, {}, std::move(path)});
+  }
+
+  void close() {
+    Frame frame = std::move(stack_.back());
+    stack_.pop_back();
+    attach(frame.node);
+  }
+
+  void attach(const NodePtr& node) {
+    if (stack_.empty()) {
+      root_ = node;
+      return;
+    }
+    Frame& frame = stack_.back();
+    if (frame.node->kind == Node::Kind::Sequence) {
+      frame.node->items.push_back(node);
+      return;
+    }
+    if (!frame.pending_key) {
+      frame.pending_key = node;
+      return;
+    }
+    add_entry(frame, std::move(frame.pending_key), node);
+    frame.pending_key = nullptr;
+  }
+
+  void add_entry(Frame& frame, NodePtr key, const NodePtr& value) {
+    if (key->kind != Node::Kind::Scalar) {
+      diagnostics_->add(key->origin, frame.path,
+                        std::string("a mapping key must be a plain name, found ") + kind_name(key->kind));
+      return;
+    }
+    if (!frame.keys.insert(key->scalar).second) {
+      const std::string path = frame.path.empty() ? key->scalar : frame.path + "." + key->scalar;
+      diagnostics_->add(key->origin, path, "duplicate key '" + key->scalar + "' in this mapping; each key may appear once");
+      return;
+    }
+    frame.node->entries.push_back(Entry{key->scalar, key->origin, value});
+  }
+
+  std::string file_;
+  std::string override_arg_;
+  Diagnostics* diagnostics_;
+  ParseLimits limits_;
+  NodePtr root_;
+  std::vector<Frame> stack_;
+  std::vector<NodePtr> anchors_;
+  size_t nodes_ = 0;
+  int documents_ = 0;
+};
+
+Origin mark_origin(const std::string& file, const std::string& override_arg, const YAML::Mark& mark) {
+  if (!override_arg.empty()) {
+    return Origin{{}, 0, 0, override_arg};
+  }
+  if (mark.is_null()) {
+    return Origin{file, 0, 0, {}};
+  }
+  return Origin{file, mark.line + 1, mark.column + 1, {}};
+}
+
+NodePtr parse(const std::string& text, const std::string& file, const std::string& override_arg,
+              Diagnostics& diagnostics, const ParseLimits& limits) {
+  if (text.size() > limits.max_bytes) {
+    throw InputError(Diagnostic{Origin{file, 0, 0, override_arg}, {},
+                                "the file is " + std::to_string(text.size()) + " bytes, more than the limit of " +
+                                    std::to_string(limits.max_bytes)});
+  }
+  std::istringstream stream(text);
+  TreeBuilder builder(file, override_arg, &diagnostics, limits);
+  try {
+    YAML::Parser parser(stream);
+    while (parser.HandleNextDocument(builder)) {
+      if (builder.documents() > 1) {
+        throw InputError(Diagnostic{mark_origin(file, override_arg, YAML::Mark::null_mark()), {},
+                                    "expected one YAML document, found more (a second '---')"});
+      }
+    }
+  } catch (const YAML::Exception& error) {
+    throw InputError(Diagnostic{mark_origin(file, override_arg, error.mark), {}, "invalid YAML: " + error.msg});
+  } catch (const LimitExceeded& error) {
+    throw InputError(Diagnostic{mark_origin(file, override_arg, error.mark), {}, error.message});
+  }
+  NodePtr root = builder.take_root();
+  if (!root) {
+    root = std::make_shared<Node>();
+    root->origin = Origin{file, 0, 0, override_arg};
+  }
+  return root;
+}
+
+}  // namespace
+
+NodePtr parse_document(const std::string& text, const std::string& display_file, Diagnostics& diagnostics,
+                       const ParseLimits& limits) {
+  return parse(text, display_file, {}, diagnostics, limits);
+}
+
+NodePtr parse_override_value(const std::string& value_text, const std::string& override_arg) {
+  Diagnostics diagnostics;
+  NodePtr node = parse(value_text, {}, override_arg, diagnostics, ParseLimits{});
+  if (!diagnostics.empty()) {
+    throw InputError(std::move(diagnostics));
+  }
+  return node;
+}
+
+bool read_text_file(const std::string& path, const std::string& display_file, std::string& text,
+                    Diagnostics& diagnostics, size_t max_bytes) {
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  if (error || !std::filesystem::exists(status)) {
+    diagnostics.add_file_error(display_file, "file not found");
+    return false;
+  }
+  if (std::filesystem::is_directory(status)) {
+    diagnostics.add_file_error(display_file, "is a directory, expected a file");
+    return false;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diagnostics.add_file_error(display_file, "cannot be read (permission denied?)");
+    return false;
+  }
+  std::ostringstream buffer;
+  char chunk[65536];
+  size_t total = 0;
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    total += static_cast<size_t>(in.gcount());
+    if (total > max_bytes) {
+      diagnostics.add_file_error(display_file, "is larger than the limit of " + std::to_string(max_bytes) + " bytes");
+      return false;
+    }
+    buffer.write(chunk, in.gcount());
+  }
+  if (in.bad()) {
+    diagnostics.add_file_error(display_file, "cannot be read (I/O error)");
+    return false;
+  }
+  text = buffer.str();
+  return true;
+}
+
+}  // namespace mixsim::yaml
