@@ -186,7 +186,10 @@ void read_import(Context& context, const Node& node, Draft& draft) {
   if (families == nullptr) {
     return;
   }
-  MapReader family_reader(context, *families, reader.path("families"), KeySet{{}});
+  if (!families->is_mapping()) {
+    context.error(*families, reader.path("families"), "expected a mapping of size name to quota family");
+    return;
+  }
   for (const auto& entry : families->entries) {
     const std::string path = reader.path("families") + "." + entry.key;
     const auto found = draft.catalog_index.find(entry.key);
