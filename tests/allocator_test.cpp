@@ -355,7 +355,7 @@ void build_documented_fleet(World& world) {
   const std::map<int, std::string> zone_of = {{0, "1"}, {1, "3"}, {2, "2"},  {3, "1"}, {4, "1"}, {5, "1"},
                                               {6, "2"}, {7, "3"}, {8, "3"}, {9, "2"}, {10, "1"}, {11, "2"}};
   for (const auto& [id, zone] : zone_of) {
-    world.fleet.create_vm(0, world.size("A"), world.zone(zone), Priority::Regular, VmState::Running, id);
+    world.fleet.create_vm(0, world.size("A"), world.zone(zone), 0, Priority::Regular, VmState::Running, id);
   }
   world.allocator.scale_in(0, 0, 0);
   const auto victim = world.fleet.set(0).buckets[world.fleet.bucket_index(world.zone("1"), Priority::Regular, world.size("A"))].oldest();
@@ -476,9 +476,9 @@ TEST_CASE("allocator: scale-in order", "[allocator][scale-in]") {
     SetOptions options;
     options.sizes = "[{name: A}, {name: C}]";
     World world(options);
-    world.fleet.create_vm(0, world.size("A"), world.zone("1"), Priority::Regular, VmState::Running, 0);
-    world.fleet.create_vm(0, world.size("A"), world.zone("1"), Priority::Regular, VmState::Running, 0);
-    world.fleet.create_vm(0, world.size("C"), world.zone("2"), Priority::Regular, VmState::Running, 0);
+    world.fleet.create_vm(0, world.size("A"), world.zone("1"), 0, Priority::Regular, VmState::Running, 0);
+    world.fleet.create_vm(0, world.size("A"), world.zone("1"), 0, Priority::Regular, VmState::Running, 0);
+    world.fleet.create_vm(0, world.size("C"), world.zone("2"), 0, Priority::Regular, VmState::Running, 0);
     world.allocator.scale_in(0, 1, 0);
     CHECK(world.in_zone("1") == 1);  // the cheap size in the fuller zone, not the expensive one in zone 2
     CHECK(world.in_zone("2") == 1);
@@ -493,9 +493,9 @@ TEST_CASE("recorder: Delete and Deallocate billing", "[allocator][billing]") {
   Recorder recorder(world.scenario, world.fleet, "");
   world.fleet.set_observer(&recorder);
 
-  const VmRef kept = world.fleet.create_vm(0, world.size("A"), world.zone("1"), Priority::Spot, VmState::Running, 0);
-  const VmRef deallocated = world.fleet.create_vm(0, world.size("A"), world.zone("2"), Priority::Spot, VmState::Running, 0);
-  const VmRef deleted = world.fleet.create_vm(0, world.size("A"), world.zone("3"), Priority::Spot, VmState::Running, 0);
+  const VmRef kept = world.fleet.create_vm(0, world.size("A"), world.zone("1"), 0, Priority::Spot, VmState::Running, 0);
+  const VmRef deallocated = world.fleet.create_vm(0, world.size("A"), world.zone("2"), 0, Priority::Spot, VmState::Running, 0);
+  const VmRef deleted = world.fleet.create_vm(0, world.size("A"), world.zone("3"), 0, Priority::Spot, VmState::Running, 0);
   world.fleet.deallocate(deallocated, 3600, "eviction");
   world.fleet.delete_vm(deleted, 3600, "eviction");
   (void)kept;

@@ -88,7 +88,8 @@ TEST_CASE("loader: a valid scenario: defaults and values", "[loader]") {
   CHECK(set.priority == Priority::Regular);
   CHECK(set.eviction_policy == EvictionPolicy::Deallocate);
   CHECK(set.max_price_usd_per_hour == -1);
-  CHECK(set.provisioning_time_s == 90);
+  CHECK(set.provisioning_time.median_s == 90);
+  CHECK(set.provisioning_time.is_constant());
   CHECK(set.zones.size() == 2);
   REQUIRE(scenario.sizes.size() == 2);
   CHECK(scenario.sizes[0].name == "Standard_D2s_v5");  // in order of first appearance
@@ -212,7 +213,7 @@ TEST_CASE("loader: overrides: --set edits the document before validation", "[loa
     CHECK(scenario.scale_sets[0].strategy == AllocationStrategy::CapacityOptimized);
     CHECK(scenario.scale_sets[0].initial_capacity == 7);
     CHECK(scenario.seed == 99);
-    CHECK(scenario.scale_sets[0].provisioning_time_s == 120);
+    CHECK(scenario.scale_sets[0].provisioning_time.median_s == 120);
   }
   SECTION("a YAML value: a whole list") {
     const Scenario scenario =

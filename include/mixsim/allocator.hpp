@@ -21,12 +21,14 @@ int new_regular_count(const PriorityMix& mix, int total, int regular, int added)
 struct PlacementReport {
   int placed = 0;
   int unplaced = 0;    // VMs of the set left pending
-  std::string reason;  // why some stayed pending: capacity, quota, price, zone_balance or no_price
+  std::string reason;  // why some stayed pending: capacity, quota, price, zone_balance, zone_outage or no_price
 };
 
 struct ScaleInReport {
-  int removed = 0;           // VMs deleted
-  int cancelled_pending = 0; // pending VMs dropped before any VM was deleted
+  int removed = 0;            // VMs deleted
+  int cancelled_pending = 0;  // pending VMs dropped before any VM was deleted
+  int blocked = 0;            // VMs that could not be removed
+  std::string reason;         // why: zone_balance or zone_outage
 };
 
 /// Places and removes VMs of scale sets following the platform's rules.
@@ -34,10 +36,13 @@ struct ScaleInReport {
 /// Scale-out, VM by VM: Regular VMs first, then Spot. A zonal set picks the zone with the fewest of its VMs
 /// (ties in listed order; under strict zone balance only zones that keep the set within one VM), then the size by
 /// strategy among sizes with free pool capacity and quota there, falling back to the next zone when none fits.
-/// A regional set picks the size first from region-wide capacity, then the zone with the most free capacity.
+/// Zones down for an outage take no VMs; under best-effort balance two or more zones down block scaling. A
+/// regional set picks the size first from region-wide capacity, then the zone with the most free capacity, then
+/// the fault domain with the fewest of its VMs.
 ///
-/// Scale-in, VM by VM: pending VMs first; then the zones with the most VMs; then the priority class above its
-/// Spot Priority Mix target; then the strategy's order of sizes; then the scale-in policy.
+/// Scale-in, VM by VM: pending VMs first; then the zones (fault domains for a regional set under the Default
+/// policy) with the most VMs; then the priority class above its Spot Priority Mix target; then the strategy's
+/// order of sizes; then the scale-in policy. VMs in a zone or fault domain that is down cannot be removed.
 class Allocator {
  public:
   Allocator(const Scenario& scenario, Fleet& fleet);
@@ -52,21 +57,30 @@ class Allocator {
   /// Lowers the set's capacity by `count`: cancels pending VMs, then deletes VMs in scale-in order.
   ScaleInReport scale_in(SetId set, int count, double t_s);
 
-  /// The VM that scale-in would delete next, or nothing when the set holds no VM that scale-in may remove.
-  std::optional<VmRef> choose_victim(SetId set) const;
+  /// The VM that scale-in would delete next. Empty when the set holds no VM that scale-in may remove; then
+  /// `blocked_reason`, when given, says why (zone_balance, zone_outage), or stays empty when the set is empty.
+  std::optional<VmRef> choose_victim(SetId set, std::string* blocked_reason = nullptr) const;
 
  private:
   struct Placement {
     ZoneId zone;
     SizeId size;
+    uint8_t fault_domain;
+  };
+  struct Candidate {
+    SizeId size;
+    double price;
+    double free;
   };
   struct Blocks;  // why candidates were rejected, for the failure reason
 
   std::optional<Placement> choose_placement(SetId set, Priority priority, Blocks& blocks) const;
   std::optional<SizeId> best_size_in_zone(SetId set, ZoneId zone, Priority priority, Blocks& blocks) const;
   std::optional<Placement> choose_regional(SetId set, Priority priority, Blocks& blocks) const;
-  bool size_is_allowed(SetId set, SizeId size, Priority priority, Blocks& blocks) const;
-  bool prefers(SetId set, Priority priority, SizeId a, double free_a, SizeId b, double free_b) const;
+  std::optional<double> allowed_price(SetId set, ZoneId zone, SizeId size, Priority priority, Blocks& blocks) const;
+  bool prefers(SetId set, const Candidate& a, const Candidate& b) const;
+  std::optional<uint8_t> choose_fault_domain(SetId set) const;
+  std::vector<uint32_t> removal_domains(SetId set, std::string* blocked_reason) const;
   Priority class_to_remove(SetId set) const;
   bool cancel_one_pending(SetId set);
 

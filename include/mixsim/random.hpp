@@ -53,6 +53,14 @@ class RandomStream {
   /// Exponentially distributed with the given rate (events per unit of time). Requires rate > 0.
   double exponential(double rate) { return -std::log1p(-uniform()) / rate; }
 
+  /// Standard normal, by the Box-Muller transform (one value per call; the second is discarded so that each
+  /// call consumes the same number of draws).
+  double normal() {
+    const double u1 = 1.0 - uniform();  // in (0, 1], so the logarithm is finite
+    const double u2 = uniform();
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  }
+
  private:
   static uint64_t rotate_left(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   static uint64_t split_mix(uint64_t& state) {

@@ -65,7 +65,11 @@ struct Region {
   std::vector<double> eviction_rate_per_hour;     // per SizeId: probability of eviction within an hour; 0 = none
 };
 
-/// Capacity of one pool (zone, size, priority) over time, in VMs. Fractional values are rounded down.
+/// A capacity value at or above this stands for unlimited capacity (a model's "available" state, for one).
+inline constexpr double kUnlimitedCapacityValue = 1e15;
+
+/// Capacity of one pool (zone, size, priority) over time, in VMs. Fractional values are rounded down; values at
+/// or above kUnlimitedCapacityValue mean unlimited.
 struct PoolSpec {
   ZoneId zone = 0;
   SizeId size = 0;
@@ -73,9 +77,28 @@ struct PoolSpec {
   StepSeries capacity_vms;
 };
 
+/// The Spot price of one size in one zone over time, in USD per hour; replaces the catalog's Spot price there.
+struct SpotPriceSpec {
+  ZoneId zone = 0;
+  SizeId size = 0;
+  StepSeries usd_per_hour;
+};
+
 struct SizeChoice {
   SizeId size = 0;
   int rank = 0;  // read only by the Prioritized strategy; lower is preferred
+};
+
+/// Time from allocation to running: a constant, or lognormal with a median and a 95th percentile.
+struct ProvisioningTime {
+  double median_s = 90;
+  double p95_s = 90;  // equal to the median for a constant time
+  bool is_constant() const { return p95_s == median_s; }
+};
+
+struct SpotRestorePolicy {
+  bool enabled = false;
+  double restore_timeout_s = 3600;
 };
 
 struct PriorityMix {
@@ -188,7 +211,10 @@ struct ScaleSetSpec {
   ScaleInRule scale_in_rule = ScaleInRule::Default;
   bool prioritize_unhealthy_vms = false;  // deallocated VMs are removed first on scale-in
 
-  double provisioning_time_s = 90;
+  ProvisioningTime provisioning_time;
+  double creation_failure_probability = 0;  // chance that a new VM fails at the end of provisioning
+  bool resilient_vm_creation = false;       // failed VMs are deleted and recreated, for up to 30 minutes
+  SpotRestorePolicy spot_restore;           // disabled when the set has autoscale, as in Azure
   std::optional<AutoscaleSetting> autoscale;
   Workload workload;
 };
@@ -207,6 +233,20 @@ struct SetPoolEvent {
   std::optional<double> spot_vms;
 };
 
+/// Stops every VM of a zone for a while; nothing is allocated there meanwhile.
+struct ZoneOutageEvent {
+  ZoneId zone = 0;
+  double duration_s = 0;
+};
+
+/// Stops the VMs of one fault domain of regional scale sets (all of the region's, or one set's).
+struct FaultDomainFailureEvent {
+  RegionId region = 0;
+  int fault_domain = 0;
+  double duration_s = 0;
+  std::optional<SetId> scale_set;
+};
+
 struct UpdateSkuProfileEvent {
   SetId scale_set = 0;
   std::vector<SizeChoice> sizes;  // empty = unchanged
@@ -215,7 +255,7 @@ struct UpdateSkuProfileEvent {
 
 struct ScriptedEvent {
   double at_s = 0;
-  std::variant<SetCapacityEvent, SetPoolEvent, UpdateSkuProfileEvent> action;
+  std::variant<SetCapacityEvent, SetPoolEvent, UpdateSkuProfileEvent, ZoneOutageEvent, FaultDomainFailureEvent> action;
 };
 
 // --- options -----------------------------------------------------------------------------------------------
@@ -234,6 +274,12 @@ struct PlatformOptions {
   PrioritizedScaleIn prioritized_scale_in = PrioritizedScaleIn::HighestRankFirst;
   PercentChangeRounding percent_change_rounding = PercentChangeRounding::Aws;
   bool deallocated_counts_toward_capacity = true;
+  /// Fault domains a regional set spreads over with platformFaultDomainCount 1 ("max spreading").
+  int max_spreading_fault_domains = 5;
+  /// Seconds between a price eviction's notice and the eviction.
+  double eviction_notice_s = 30;
+  /// How long the platform keeps recreating a VM whose creation failed (resilientVMCreationPolicy).
+  double resilient_creation_window_s = 1800;
 };
 
 struct OutputOptions {
@@ -255,7 +301,8 @@ struct Scenario {
   double os_disk_usd_per_hour = 0;
   std::vector<Region> regions;
   std::vector<Zone> zones;
-  std::vector<PoolSpec> pools;  // only pools with finite capacity
+  std::vector<PoolSpec> pools;  // only pools with a profile
+  std::vector<SpotPriceSpec> spot_prices;  // zones and sizes without one use the catalog's Spot price
   std::vector<ScaleSetSpec> scale_sets;
   std::vector<ScriptedEvent> events;  // sorted by time, file order among equal times
   PlatformOptions options;

@@ -26,9 +26,10 @@ struct Allocator::Blocks {
   bool quota = false;
   bool price = false;
   bool zone_balance = false;
+  bool zone_outage = false;
   bool any_priced = false;
 
-  // A quota or a strict balance rule is the binding constraint when it blocked a size that had capacity.
+  // A quota or a balance rule is the binding constraint when it blocked a size that had capacity.
   std::string reason() const {
     if (!any_priced) {
       return "no_price";
@@ -38,6 +39,9 @@ struct Allocator::Blocks {
     }
     if (zone_balance) {
       return "zone_balance";
+    }
+    if (zone_outage && !capacity) {
+      return "zone_outage";
     }
     if (price && !capacity) {
       return "price";
@@ -49,10 +53,6 @@ struct Allocator::Blocks {
 Allocator::Allocator(const Scenario& scenario, Fleet& fleet) : scenario_(scenario), fleet_(fleet) {}
 
 namespace {
-
-double price_or_zero(const Scenario& scenario, SizeId size, Priority priority, RegionId region) {
-  return scenario.sizes[size].price_usd_per_hour(priority, region).value_or(0.0);
-}
 
 int profile_position(const SetState& state, SizeId size) {
   for (size_t i = 0; i < state.sizes.size(); ++i) {
@@ -78,36 +78,36 @@ int64_t add_free(int64_t total, int64_t free) {
 
 }  // namespace
 
-bool Allocator::size_is_allowed(SetId set, SizeId size, Priority priority, Blocks& blocks) const {
-  const ScaleSetSpec& spec = scenario_.scale_sets[set];
-  const auto& price = scenario_.sizes[size].price_usd_per_hour(priority, spec.region);
+std::optional<double> Allocator::allowed_price(SetId set, ZoneId zone, SizeId size, Priority priority,
+                                               Blocks& blocks) const {
+  const auto price = fleet_.price_usd_per_hour(zone, size, priority);
   if (!price) {
-    return false;
+    return std::nullopt;
   }
   blocks.any_priced = true;
-  // A positive maxPrice below the current Spot price makes creation fail.
-  if (priority == Priority::Spot && spec.max_price_usd_per_hour > 0 && *price > spec.max_price_usd_per_hour) {
+  // Creation fails while the Spot price is above a positive maxPrice.
+  const double max_price = scenario_.scale_sets[set].max_price_usd_per_hour;
+  if (priority == Priority::Spot && max_price > 0 && *price > max_price) {
     blocks.price = true;
-    return false;
+    return std::nullopt;
   }
-  return true;
+  return price;
 }
 
-bool Allocator::prefers(SetId set, Priority priority, SizeId a, double free_a, SizeId b, double free_b) const {
+bool Allocator::prefers(SetId set, const Candidate& a, const Candidate& b) const {
   const SetState& state = fleet_.set(set);
-  const RegionId region = scenario_.scale_sets[set].region;
   switch (state.strategy) {
     case AllocationStrategy::LowestPrice:
-      return price_or_zero(scenario_, a, priority, region) < price_or_zero(scenario_, b, priority, region);
+      return a.price < b.price;
     case AllocationStrategy::CapacityOptimized:
-      return free_a > free_b;
+      return a.free > b.free;
     case AllocationStrategy::Prioritized: {
-      const int rank_a = rank_of(state, a);
-      const int rank_b = rank_of(state, b);
+      const int rank_a = rank_of(state, a.size);
+      const int rank_b = rank_of(state, b.size);
       if (rank_a != rank_b) {
         return rank_a < rank_b;
       }
-      return price_or_zero(scenario_, a, priority, region) < price_or_zero(scenario_, b, priority, region);
+      return a.price < b.price;
     }
   }
   return false;
@@ -115,10 +115,10 @@ bool Allocator::prefers(SetId set, Priority priority, SizeId a, double free_a, S
 
 std::optional<SizeId> Allocator::best_size_in_zone(SetId set, ZoneId zone, Priority priority, Blocks& blocks) const {
   const RegionId region = scenario_.scale_sets[set].region;
-  std::optional<SizeId> best;
-  double best_free = 0;
+  std::optional<Candidate> best;
   for (const SizeChoice& choice : fleet_.set(set).sizes) {
-    if (!size_is_allowed(set, choice.size, priority, blocks)) {
+    const auto price = allowed_price(set, zone, choice.size, priority, blocks);
+    if (!price) {
       continue;
     }
     const int64_t free = fleet_.pool(zone, choice.size, priority).free_vms();
@@ -130,10 +130,33 @@ std::optional<SizeId> Allocator::best_size_in_zone(SetId set, ZoneId zone, Prior
       blocks.quota = true;
       continue;
     }
-    const double free_vms = static_cast<double>(free);
-    if (!best || prefers(set, priority, choice.size, free_vms, *best, best_free)) {
-      best = choice.size;
-      best_free = free_vms;
+    const Candidate candidate{choice.size, *price, static_cast<double>(free)};
+    if (!best || prefers(set, candidate, *best)) {
+      best = candidate;
+    }
+  }
+  if (!best) {
+    return std::nullopt;
+  }
+  return best->size;
+}
+
+std::optional<uint8_t> Allocator::choose_fault_domain(SetId set) const {
+  const ScaleSetSpec& spec = scenario_.scale_sets[set];
+  const SetState& state = fleet_.set(set);
+  // Max spreading (count 1) is best effort; a fixed count keeps the domains within one VM of each other.
+  const bool fixed = spec.platform_fault_domain_count > 1;
+  int min_count = INT32_MAX;
+  for (uint32_t domain : state.domains) {
+    min_count = std::min(min_count, fleet_.balance_count(set, domain));
+  }
+  std::optional<uint8_t> best;
+  for (uint32_t domain : state.domains) {
+    if (fleet_.domain_is_down(set, domain) || (fixed && fleet_.balance_count(set, domain) > min_count)) {
+      continue;
+    }
+    if (!best || fleet_.balance_count(set, domain) < fleet_.balance_count(set, *best)) {
+      best = static_cast<uint8_t>(domain);
     }
   }
   return best;
@@ -142,29 +165,41 @@ std::optional<SizeId> Allocator::best_size_in_zone(SetId set, ZoneId zone, Prior
 std::optional<Allocator::Placement> Allocator::choose_regional(SetId set, Priority priority, Blocks& blocks) const {
   const RegionId region = scenario_.scale_sets[set].region;
   const SetState& state = fleet_.set(set);
+  const auto fault_domain = choose_fault_domain(set);
+  if (!fault_domain) {
+    blocks.zone_outage = true;
+    return std::nullopt;
+  }
 
-  std::optional<SizeId> best;
-  double best_free = 0;
+  // The size first, from region-wide free capacity and the cheapest price among zones that can take it.
+  std::optional<Candidate> best;
   for (const SizeChoice& choice : state.sizes) {
-    if (!size_is_allowed(set, choice.size, priority, blocks)) {
-      continue;
-    }
     int64_t region_free = 0;
+    std::optional<double> cheapest;
     for (ZoneId zone : state.zones) {
-      region_free = add_free(region_free, fleet_.pool(zone, choice.size, priority).free_vms());
+      if (fleet_.zone_is_down(zone)) {
+        blocks.zone_outage = true;
+        continue;
+      }
+      const auto price = allowed_price(set, zone, choice.size, priority, blocks);
+      const int64_t free = fleet_.pool(zone, choice.size, priority).free_vms();
+      if (!price || free <= 0) {
+        blocks.capacity = blocks.capacity || (price && free <= 0);
+        continue;
+      }
+      region_free = add_free(region_free, free);
+      cheapest = std::min(cheapest.value_or(*price), *price);
     }
-    if (region_free <= 0) {
-      blocks.capacity = true;
+    if (!cheapest) {
       continue;
     }
     if (!fleet_.quota_allows(region, choice.size, priority)) {
       blocks.quota = true;
       continue;
     }
-    const double free_vms = static_cast<double>(region_free);
-    if (!best || prefers(set, priority, choice.size, free_vms, *best, best_free)) {
-      best = choice.size;
-      best_free = free_vms;
+    const Candidate candidate{choice.size, *cheapest, static_cast<double>(region_free)};
+    if (!best || prefers(set, candidate, *best)) {
+      best = candidate;
     }
   }
   if (!best) {
@@ -175,22 +210,22 @@ std::optional<Allocator::Placement> Allocator::choose_regional(SetId set, Priori
   // the set. Ties go to the zone listed first.
   std::optional<ZoneId> best_zone;
   int64_t best_zone_free = 0;
+  Blocks ignored;
   for (ZoneId zone : state.zones) {
-    const int64_t free = fleet_.pool(zone, *best, priority).free_vms();
-    if (free <= 0) {
+    const int64_t free = fleet_.pool(zone, best->size, priority).free_vms();
+    if (fleet_.zone_is_down(zone) || free <= 0 || !allowed_price(set, zone, best->size, priority, ignored)) {
       continue;
     }
-    const bool better =
-        !best_zone || free > best_zone_free ||
-        (free == kUnlimited && best_zone_free == kUnlimited &&
-         fleet_.balance_count(set, zone) < fleet_.balance_count(set, *best_zone));
+    const bool better = !best_zone || free > best_zone_free ||
+                        (free == kUnlimited && best_zone_free == kUnlimited &&
+                         state.by_zone[zone] < state.by_zone[*best_zone]);
     if (better) {
       best_zone = zone;
       best_zone_free = free;
     }
   }
   MIXSIM_CHECK(best_zone.has_value(), "a size with region-wide free capacity has a zone with free capacity");
-  return Placement{*best_zone, *best};
+  return Placement{*best_zone, best->size, *fault_domain};
 }
 
 std::optional<Allocator::Placement> Allocator::choose_placement(SetId set, Priority priority, Blocks& blocks) const {
@@ -199,8 +234,17 @@ std::optional<Allocator::Placement> Allocator::choose_placement(SetId set, Prior
     return choose_regional(set, priority, blocks);
   }
 
-  // Best-effort balance: the zone with the fewest VMs of the set first, deallocated VMs counted.
-  std::vector<ZoneId> zones = fleet_.set(set).zones;
+  // Best-effort balance goes on with one zone down and stops with two or more.
+  const std::vector<ZoneId>& set_zones = fleet_.set(set).zones;
+  const auto zones_down = std::count_if(set_zones.begin(), set_zones.end(),
+                                        [&](ZoneId zone) { return fleet_.zone_is_down(zone); });
+  if (!spec.zone_balance && zones_down >= 2) {
+    blocks.zone_outage = true;
+    return std::nullopt;
+  }
+
+  // The zone with the fewest VMs of the set first, deallocated VMs counted.
+  std::vector<ZoneId> zones = set_zones;
   std::stable_sort(zones.begin(), zones.end(), [&](ZoneId a, ZoneId b) {
     return fleet_.balance_count(set, a) < fleet_.balance_count(set, b);
   });
@@ -211,8 +255,12 @@ std::optional<Allocator::Placement> Allocator::choose_placement(SetId set, Prior
       blocks.zone_balance = true;
       continue;
     }
+    if (fleet_.zone_is_down(zone)) {
+      blocks.zone_outage = true;
+      continue;
+    }
     if (const auto size = best_size_in_zone(set, zone, priority, blocks)) {
-      return Placement{zone, *size};
+      return Placement{zone, *size, 0};
     }
   }
   return std::nullopt;
@@ -238,7 +286,9 @@ PlacementReport Allocator::scale_out(SetId set, int count, double t_s) {
 PlacementReport Allocator::place_pending(SetId set, double t_s) {
   const ScaleSetSpec& spec = scenario_.scale_sets[set];
   SetState& state = fleet_.set(set);
-  const VmState initial = spec.provisioning_time_s > 0 ? VmState::Provisioning : VmState::Running;
+  const VmState initial =
+      spec.provisioning_time.median_s > 0 || spec.creation_failure_probability > 0 ? VmState::Provisioning
+                                                                                  : VmState::Running;
   PlacementReport report;
   Blocks blocks;
 
@@ -250,7 +300,7 @@ PlacementReport Allocator::place_pending(SetId set, double t_s) {
       if (!placement) {
         break;
       }
-      fleet_.create_vm(set, placement->size, placement->zone, priority, initial, t_s);
+      fleet_.create_vm(set, placement->size, placement->zone, placement->fault_domain, priority, initial, t_s);
       --pending;
       ++report.placed;
     }
@@ -304,32 +354,75 @@ Order policy_order(const ScaleSetSpec& spec, const PlatformOptions& options) {
 
 }  // namespace
 
-std::optional<VmRef> Allocator::choose_victim(SetId set) const {
+std::vector<uint32_t> Allocator::removal_domains(SetId set, std::string* blocked_reason) const {
+  const ScaleSetSpec& spec = scenario_.scale_sets[set];
+  const SetState& state = fleet_.set(set);
+  std::vector<uint32_t> domains;
+
+  // A regional set balances fault domains under the Default policy only; OldestVM and NewestVM apply across it.
+  const bool balance = spec.zonal || spec.scale_in_rule == ScaleInRule::Default;
+  if (spec.zonal && !spec.zone_balance) {
+    const auto down = std::count_if(state.domains.begin(), state.domains.end(),
+                                    [&](uint32_t domain) { return fleet_.domain_is_down(set, domain); });
+    if (down >= 2) {
+      if (blocked_reason != nullptr) {
+        *blocked_reason = "zone_outage";
+      }
+      return domains;
+    }
+  }
+
+  int max_all = 0;
+  int max_up = 0;
+  for (uint32_t domain : state.domains) {
+    const int count = fleet_.balance_count(set, domain);
+    max_all = std::max(max_all, count);
+    if (!fleet_.domain_is_down(set, domain)) {
+      max_up = std::max(max_up, count);
+    }
+  }
+  if (max_up == 0) {
+    if (blocked_reason != nullptr && max_all > 0) {
+      *blocked_reason = "zone_outage";
+    }
+    return domains;
+  }
+  // Strict balance may not take from a domain with fewer VMs than a domain that is down.
+  if (spec.zone_balance && max_up < max_all) {
+    if (blocked_reason != nullptr) {
+      *blocked_reason = "zone_balance";
+    }
+    return domains;
+  }
+  for (uint32_t domain : state.domains) {
+    if (fleet_.domain_is_down(set, domain)) {
+      continue;
+    }
+    const int count = fleet_.balance_count(set, domain);
+    if (count > 0 && (!balance || count == max_up)) {
+      domains.push_back(domain);
+    }
+  }
+  return domains;
+}
+
+std::optional<VmRef> Allocator::choose_victim(SetId set, std::string* blocked_reason) const {
   const ScaleSetSpec& spec = scenario_.scale_sets[set];
   SetState& state = fleet_.set(set);
   const size_t size_count = scenario_.sizes.size();
 
-  // 1. Zone balance: only the zones holding the most VMs of the set. A regional set is not balanced by zone.
-  std::vector<ZoneId> zones;
-  int max_count = 0;
-  for (ZoneId zone : state.zones) {
-    max_count = std::max(max_count, fleet_.balance_count(set, zone));
-  }
-  if (max_count == 0) {
+  // 1. Balance: only the zones (or fault domains) holding the most VMs of the set, and none that is down.
+  const std::vector<uint32_t> domains = removal_domains(set, blocked_reason);
+  if (domains.empty()) {
     return std::nullopt;
-  }
-  for (ZoneId zone : state.zones) {
-    if (!spec.zonal || fleet_.balance_count(set, zone) == max_count) {
-      zones.push_back(zone);
-    }
   }
   const Order order = policy_order(spec, scenario_.options);
 
   // 2. With prioritizeUnhealthyVMs, deallocated VMs go before any other.
-  if (!state.deallocated_by_zone.empty()) {
+  if (!state.deallocated_by_domain_set.empty()) {
     std::optional<std::pair<uint32_t, VmRef>> pick;
-    for (ZoneId zone : zones) {
-      const auto& deallocated = state.deallocated_by_zone[zone];
+    for (uint32_t domain : domains) {
+      const auto& deallocated = state.deallocated_by_domain_set[domain];
       if (deallocated.empty()) {
         continue;
       }
@@ -343,12 +436,12 @@ std::optional<VmRef> Allocator::choose_victim(SetId set) const {
     }
   }
 
-  // 3. The priority class above its Spot Priority Mix share, if it has VMs in these zones.
+  // 3. The priority class above its Spot Priority Mix share, if it has VMs in these domains.
   auto class_count = [&](Priority priority) {
     size_t count = 0;
-    for (ZoneId zone : zones) {
+    for (uint32_t domain : domains) {
       for (SizeId size = 0; size < size_count; ++size) {
-        count += state.buckets[fleet_.bucket_index(zone, priority, size)].size();
+        count += state.buckets[fleet_.bucket_index(domain, priority, size)].size();
       }
     }
     return count;
@@ -371,48 +464,48 @@ std::optional<VmRef> Allocator::choose_victim(SetId set) const {
       (state.strategy == AllocationStrategy::Prioritized &&
        scenario_.options.prioritized_scale_in == PrioritizedScaleIn::NewestFirst);
 
+  // Scores a size of the class. Sizes that left the profile always go first; ties go to the size listed later.
+  // Prices and pool scarcity are read in the region's first zone for a regional set, whose domains are fault
+  // domains rather than zones.
+  auto score = [&](uint32_t domain, SizeId size) {
+    const ZoneId zone = spec.zonal ? static_cast<ZoneId>(domain) : scenario_.regions[region].zones.front();
+    const int position = profile_position(state, size);
+    std::tuple<int, double, double, int> key{position < 0 ? 1 : 0, 0.0, 0.0, position};
+    const double price = fleet_.price_usd_per_hour(zone, size, priority).value_or(0.0);
+    if (by_pool_scarcity) {
+      const int64_t free = fleet_.pool(zone, size, priority).free_vms();
+      std::get<1>(key) = free == kUnlimited ? -1e300 : -static_cast<double>(free);
+    } else if (state.strategy == AllocationStrategy::Prioritized) {
+      std::get<1>(key) = rank_of(state, size);
+      std::get<2>(key) = price;
+    } else {
+      std::get<1>(key) = price;
+    }
+    return key;
+  };
+
   struct Choice {
-    ZoneId zone;
+    uint32_t domain;
     SizeId size;
   };
   std::vector<Choice> chosen;  // buckets the scale-in policy then picks from
-  if (by_newest_only) {
-    for (ZoneId zone : zones) {
-      for (SizeId size = 0; size < size_count; ++size) {
-        chosen.push_back({zone, size});
+  std::optional<std::tuple<int, double, double, int>> best;
+  for (uint32_t domain : domains) {
+    for (SizeId size = 0; size < size_count; ++size) {
+      if (state.buckets[fleet_.bucket_index(domain, priority, size)].empty()) {
+        continue;
       }
-    }
-  } else {
-    // Score a bucket; sizes that left the profile always go first, and ties go to the size listed later.
-    auto score = [&](ZoneId zone, SizeId size) {
-      const int position = profile_position(state, size);
-      std::tuple<int, double, double, int> key{position < 0 ? 1 : 0, 0.0, 0.0, position};
-      const double price = price_or_zero(scenario_, size, priority, region);
-      if (by_pool_scarcity) {
-        const int64_t free = fleet_.pool(zone, size, priority).free_vms();
-        std::get<1>(key) = free == kUnlimited ? -1e300 : -static_cast<double>(free);
-      } else if (state.strategy == AllocationStrategy::Prioritized) {
-        std::get<1>(key) = rank_of(state, size);
-        std::get<2>(key) = price;
-      } else {
-        std::get<1>(key) = price;
+      if (by_newest_only) {
+        chosen.push_back({domain, size});
+        continue;
       }
-      return key;
-    };
-    std::optional<std::tuple<int, double, double, int>> best;
-    for (ZoneId zone : zones) {
-      for (SizeId size = 0; size < size_count; ++size) {
-        if (state.buckets[fleet_.bucket_index(zone, priority, size)].empty()) {
-          continue;
-        }
-        const auto key = score(zone, size);
-        if (!best || key > *best) {
-          best = key;
-          chosen.clear();
-        }
-        if (key == *best) {
-          chosen.push_back({zone, size});
-        }
+      const auto key = score(domain, size);
+      if (!best || key > *best) {
+        best = key;
+        chosen.clear();
+      }
+      if (key == *best) {
+        chosen.push_back({domain, size});
       }
     }
   }
@@ -420,10 +513,7 @@ std::optional<VmRef> Allocator::choose_victim(SetId set) const {
   // 5. The scale-in policy among the chosen buckets.
   std::optional<std::pair<uint32_t, VmRef>> pick;
   for (const Choice& choice : chosen) {
-    OrderedBucket& bucket = state.buckets[fleet_.bucket_index(choice.zone, priority, choice.size)];
-    if (bucket.empty()) {
-      continue;
-    }
+    OrderedBucket& bucket = state.buckets[fleet_.bucket_index(choice.domain, priority, choice.size)];
     const auto candidate = order == Order::Oldest ? bucket.oldest() : bucket.newest();
     if (!pick || (order == Order::Oldest ? candidate.first < pick->first : candidate.first > pick->first)) {
       pick = candidate;
@@ -442,8 +532,13 @@ ScaleInReport Allocator::scale_in(SetId set, int count, double t_s) {
       ++report.cancelled_pending;
       continue;
     }
-    const auto victim = choose_victim(set);
+    std::string blocked;
+    const auto victim = choose_victim(set, &blocked);
     if (!victim) {
+      if (!blocked.empty()) {
+        report.blocked = count - i;
+        report.reason = blocked;
+      }
       break;
     }
     fleet_.delete_vm(*victim, t_s, "scale_in");

@@ -17,6 +17,10 @@ const char* to_string(VmState state) {
       return "running";
     case VmState::Deallocated:
       return "deallocated";
+    case VmState::Stopped:
+      return "stopped";
+    case VmState::Failed:
+      return "failed";
   }
   return "?";
 }
@@ -27,6 +31,19 @@ void OrderedBucket::append(uint32_t instance_id, VmRef ref) {
   MIXSIM_CHECK(items_.size() == head_ || items_.back().first < instance_id,
                "instance ids must be appended in increasing order");
   items_.emplace_back(instance_id, ref);
+  ++live_;
+}
+
+void OrderedBucket::insert(uint32_t instance_id, VmRef ref) {
+  const auto begin = items_.begin() + static_cast<std::ptrdiff_t>(head_);
+  const auto found = std::lower_bound(begin, items_.end(), instance_id,
+                                      [](const auto& item, uint32_t id) { return item.first < id; });
+  if (found != items_.end() && found->first == instance_id) {
+    MIXSIM_CHECK(found->second == kNoVm, "inserting a VM that is already in its bucket");
+    found->second = ref;
+  } else {
+    items_.insert(found, {instance_id, ref});
+  }
   ++live_;
 }
 
@@ -57,6 +74,17 @@ std::pair<uint32_t, VmRef> OrderedBucket::newest() {
   return items_.back();
 }
 
+std::vector<VmRef> OrderedBucket::refs() const {
+  std::vector<VmRef> result;
+  result.reserve(live_);
+  for (size_t i = head_; i < items_.size(); ++i) {
+    if (items_[i].second != kNoVm) {
+      result.push_back(items_[i].second);
+    }
+  }
+  return result;
+}
+
 void OrderedBucket::compact() {
   std::vector<std::pair<uint32_t, VmRef>> kept;
   kept.reserve(live_);
@@ -73,10 +101,22 @@ void OrderedBucket::compact() {
 
 Fleet::Fleet(const Scenario& scenario) : scenario_(scenario), size_count_(scenario.sizes.size()) {
   pools_.resize(scenario.zones.size() * size_count_ * kPriorityCount);
-  for (const PoolSpec& spec : scenario.pools) {
-    pool(spec.zone, spec.size, spec.priority).capacity_vms =
-        static_cast<int64_t>(std::floor(spec.capacity_vms.value_at(0)));
+  for (ZoneId zone = 0; zone < scenario.zones.size(); ++zone) {
+    const RegionId region = scenario.zones[zone].region;
+    for (SizeId size = 0; size < size_count_; ++size) {
+      pool(zone, size, Priority::Spot).spot_usd_per_hour =
+          scenario.sizes[size].spot_usd_per_hour[region].value_or(0.0);
+    }
   }
+  for (const PoolSpec& spec : scenario.pools) {
+    const double value = spec.capacity_vms.value_at(0);
+    pool(spec.zone, spec.size, spec.priority).capacity_vms =
+        value >= kUnlimitedCapacityValue ? kUnlimited : static_cast<int64_t>(std::floor(value));
+  }
+  for (const SpotPriceSpec& spec : scenario.spot_prices) {
+    set_spot_price(spec.zone, spec.size, spec.usd_per_hour.value_at(0));
+  }
+  zone_down_.assign(scenario.zones.size(), false);
 
   // Quota families get dense slots so that quota checks are array lookups.
   std::vector<std::string> families;
@@ -114,20 +154,36 @@ Fleet::Fleet(const Scenario& scenario) : scenario_(scenario), size_count_(scenar
     state.sizes = spec.sizes;
     state.strategy = spec.strategy;
     state.zones = spec.zones;
+    size_t domain_slots = scenario.zones.size();
+    if (spec.zonal) {
+      state.domains.assign(spec.zones.begin(), spec.zones.end());
+    } else {
+      const int count = spec.platform_fault_domain_count == 1 ? scenario.options.max_spreading_fault_domains
+                                                              : spec.platform_fault_domain_count;
+      for (int domain = 0; domain < count; ++domain) {
+        state.domains.push_back(static_cast<uint32_t>(domain));
+      }
+      domain_slots = std::max(domain_slots, static_cast<size_t>(count));
+    }
+    state.domain_down.assign(domain_slots, false);
     state.by_zone.assign(scenario.zones.size(), 0);
-    state.deallocated_by_zone_count.assign(scenario.zones.size(), 0);
+    state.by_domain.assign(domain_slots, 0);
+    state.running_by_domain.assign(domain_slots, 0);
+    state.deallocated_by_domain.assign(domain_slots, 0);
     state.running_by_zone.assign(scenario.zones.size(), 0);
     state.running_by_size.assign(size_count_, 0);
     state.by_size.assign(size_count_, 0);
-    state.buckets.resize(scenario.zones.size() * kPriorityCount * size_count_);
+    state.buckets.resize(domain_slots * kPriorityCount * size_count_);
     if (spec.prioritize_unhealthy_vms) {
-      state.deallocated_by_zone.resize(scenario.zones.size());
+      state.deallocated_by_domain_set.resize(domain_slots);
     }
   }
 }
 
-VmRef Fleet::create_vm(SetId set_id, SizeId size, ZoneId zone, Priority priority, VmState initial, double t_s) {
-  MIXSIM_CHECK(initial != VmState::Deallocated, "a VM is created provisioning or running");
+VmRef Fleet::create_vm(SetId set_id, SizeId size, ZoneId zone, uint8_t fault_domain, Priority priority,
+                       VmState initial, double t_s) {
+  MIXSIM_CHECK(initial == VmState::Provisioning || initial == VmState::Running,
+               "a VM is created provisioning or running");
   VmRef ref;
   if (!free_slots_.empty()) {
     ref = free_slots_.back();
@@ -142,9 +198,11 @@ VmRef Fleet::create_vm(SetId set_id, SizeId size, ZoneId zone, Priority priority
   vm.instance_id = state.next_instance_id++;
   vm.size = size;
   vm.zone = zone;
+  vm.fault_domain = fault_domain;
   vm.priority = priority;
   vm.state = initial;
   vm.alive = true;
+  vm.eviction_noticed = false;
   vm.generation += 1;
   vm.created_s = t_s;
   ++live_vms_;
@@ -159,38 +217,63 @@ VmRef Fleet::create_vm(SetId set_id, SizeId size, ZoneId zone, Priority priority
   return ref;
 }
 
-void Fleet::mark_running(VmRef ref, double t_s) {
+// Moves a live VM between states, keeping the pool lists, running counters and deallocated indexes in step.
+void Fleet::change_state(VmRef ref, VmState to, double t_s, std::string_view reason) {
   Vm& vm = vms_[ref];
-  MIXSIM_CHECK(vm.alive && vm.state == VmState::Provisioning, "only a provisioning VM can start running");
-  SetState& state = sets_[vm.set];
-  --state.by_state[static_cast<int>(VmState::Provisioning)];
-  vm.state = VmState::Running;
-  ++state.by_state[static_cast<int>(VmState::Running)];
-  add_running(ref);
-  notify(ref, VmState::Provisioning, VmState::Running, t_s, "");
-}
-
-void Fleet::deallocate(VmRef ref, double t_s, std::string_view reason) {
-  Vm& vm = vms_[ref];
-  MIXSIM_CHECK(vm.alive && vm.state != VmState::Deallocated, "deallocating a VM that is not allocated");
   const VmState from = vm.state;
   SetState& state = sets_[vm.set];
   if (from == VmState::Running) {
     remove_running(ref);
   }
-  remove_active(ref);
+  if (holds_hardware(from) && !holds_hardware(to)) {
+    remove_active(ref);
+  }
+  if (from == VmState::Deallocated) {
+    leave_deallocated(ref);
+  }
   --state.by_state[static_cast<int>(from)];
-  vm.state = VmState::Deallocated;
-  ++state.by_state[static_cast<int>(VmState::Deallocated)];
-  ++state.deallocated_by_zone_count[vm.zone];
-  if (!state.deallocated_by_zone.empty()) {
-    state.deallocated_by_zone[vm.zone].emplace(vm.instance_id, ref);
+  vm.state = to;
+  ++state.by_state[static_cast<int>(to)];
+  if (!holds_hardware(from) && holds_hardware(to)) {
+    add_active(ref);
   }
-  // A deallocated VM that no longer counts toward capacity is out of the set's scale-in order too.
-  if (!scenario_.options.deallocated_counts_toward_capacity) {
-    state.buckets[bucket_index(vm.zone, vm.priority, vm.size)].remove(vm.instance_id);
+  if (to == VmState::Running) {
+    add_running(ref);
   }
-  notify(ref, from, VmState::Deallocated, t_s, reason);
+  if (to == VmState::Deallocated) {
+    enter_deallocated(ref);
+  }
+  notify(ref, from, to, t_s, reason);
+}
+
+void Fleet::mark_running(VmRef ref, double t_s) {
+  const Vm& vm = vms_[ref];
+  MIXSIM_CHECK(vm.alive && (vm.state == VmState::Provisioning || vm.state == VmState::Stopped),
+               "only a provisioning or stopped VM can start running");
+  change_state(ref, VmState::Running, t_s, "");
+}
+
+void Fleet::stop(VmRef ref, double t_s, std::string_view reason) {
+  const Vm& vm = vms_[ref];
+  MIXSIM_CHECK(vm.alive && (vm.state == VmState::Provisioning || vm.state == VmState::Running),
+               "only a provisioning or running VM can be stopped by a failure");
+  change_state(ref, VmState::Stopped, t_s, reason);
+}
+
+void Fleet::fail_creation(VmRef ref, double t_s) {
+  MIXSIM_CHECK(vms_[ref].alive && vms_[ref].state == VmState::Provisioning, "only a provisioning VM fails creation");
+  change_state(ref, VmState::Failed, t_s, "creation_failed");
+}
+
+void Fleet::reallocate(VmRef ref, double t_s, std::string_view reason) {
+  MIXSIM_CHECK(vms_[ref].alive && vms_[ref].state == VmState::Deallocated, "only a deallocated VM is reallocated");
+  vms_[ref].eviction_noticed = false;
+  change_state(ref, VmState::Provisioning, t_s, reason);
+}
+
+void Fleet::deallocate(VmRef ref, double t_s, std::string_view reason) {
+  MIXSIM_CHECK(vms_[ref].alive && vms_[ref].state != VmState::Deallocated, "deallocating a VM that is not allocated");
+  change_state(ref, VmState::Deallocated, t_s, reason);
 }
 
 void Fleet::delete_vm(VmRef ref, double t_s, std::string_view reason) {
@@ -200,13 +283,10 @@ void Fleet::delete_vm(VmRef ref, double t_s, std::string_view reason) {
   if (from == VmState::Running) {
     remove_running(ref);
   }
-  if (from != VmState::Deallocated) {
+  if (holds_hardware(from)) {
     remove_active(ref);
   } else {
-    --sets_[vm.set].deallocated_by_zone_count[vm.zone];
-    if (!sets_[vm.set].deallocated_by_zone.empty()) {
-      sets_[vm.set].deallocated_by_zone[vm.zone].erase({vm.instance_id, ref});
-    }
+    leave_deallocated(ref);
   }
   add_quota(vm, -1);
   remove_from_indexes(ref);
@@ -216,14 +296,42 @@ void Fleet::delete_vm(VmRef ref, double t_s, std::string_view reason) {
   free_slots_.push_back(ref);
 }
 
+void Fleet::enter_deallocated(VmRef ref) {
+  const Vm& vm = vms_[ref];
+  SetState& state = sets_[vm.set];
+  const uint32_t domain = domain_of(vm);
+  ++state.deallocated_by_domain[domain];
+  if (!state.deallocated_by_domain_set.empty()) {
+    state.deallocated_by_domain_set[domain].emplace(vm.instance_id, ref);
+  }
+  // A deallocated VM that no longer counts toward capacity is out of the set's scale-in order too.
+  if (!scenario_.options.deallocated_counts_toward_capacity) {
+    state.buckets[bucket_index(domain, vm.priority, vm.size)].remove(vm.instance_id);
+  }
+}
+
+void Fleet::leave_deallocated(VmRef ref) {
+  const Vm& vm = vms_[ref];
+  SetState& state = sets_[vm.set];
+  const uint32_t domain = domain_of(vm);
+  --state.deallocated_by_domain[domain];
+  if (!state.deallocated_by_domain_set.empty()) {
+    state.deallocated_by_domain_set[domain].erase({vm.instance_id, ref});
+  }
+  if (!scenario_.options.deallocated_counts_toward_capacity) {
+    state.buckets[bucket_index(domain, vm.priority, vm.size)].insert(vm.instance_id, ref);
+  }
+}
+
 void Fleet::add_to_indexes(VmRef ref) {
   const Vm& vm = vms_[ref];
   SetState& state = sets_[vm.set];
   ++state.by_priority[static_cast<int>(vm.priority)];
   ++state.by_state[static_cast<int>(vm.state)];
   ++state.by_zone[vm.zone];
+  ++state.by_domain[domain_of(vm)];
   ++state.by_size[vm.size];
-  state.buckets[bucket_index(vm.zone, vm.priority, vm.size)].append(vm.instance_id, ref);
+  state.buckets[bucket_index(domain_of(vm), vm.priority, vm.size)].append(vm.instance_id, ref);
 }
 
 void Fleet::remove_from_indexes(VmRef ref) {
@@ -232,10 +340,11 @@ void Fleet::remove_from_indexes(VmRef ref) {
   --state.by_priority[static_cast<int>(vm.priority)];
   --state.by_state[static_cast<int>(vm.state)];
   --state.by_zone[vm.zone];
+  --state.by_domain[domain_of(vm)];
   --state.by_size[vm.size];
-  const bool in_bucket = vm.state != VmState::Deallocated || scenario_.options.deallocated_counts_toward_capacity;
-  if (in_bucket) {
-    state.buckets[bucket_index(vm.zone, vm.priority, vm.size)].remove(vm.instance_id);
+  // Deleting a deallocated VM has already taken it out of the bucket when it does not count toward capacity.
+  if (vm.state != VmState::Deallocated || scenario_.options.deallocated_counts_toward_capacity) {
+    state.buckets[bucket_index(domain_of(vm), vm.priority, vm.size)].remove(vm.instance_id);
   }
 }
 
@@ -264,6 +373,7 @@ void Fleet::add_running(VmRef ref) {
   pool_state.running.push_back(ref);
   SetState& state = sets_[vm.set];
   ++state.running_by_priority[static_cast<int>(vm.priority)];
+  ++state.running_by_domain[domain_of(vm)];
   ++state.running_by_zone[vm.zone];
   ++state.running_by_size[vm.size];
   state.running_vcpus += scenario_.sizes[vm.size].vcpus;
@@ -281,6 +391,7 @@ void Fleet::remove_running(VmRef ref) {
   pool_state.running.pop_back();
   SetState& state = sets_[vm.set];
   --state.running_by_priority[static_cast<int>(vm.priority)];
+  --state.running_by_domain[domain_of(vm)];
   --state.running_by_zone[vm.zone];
   --state.running_by_size[vm.size];
   state.running_vcpus -= scenario_.sizes[vm.size].vcpus;
@@ -337,12 +448,30 @@ int Fleet::capacity(SetId id) const {
   return count;
 }
 
-int Fleet::balance_count(SetId id, ZoneId zone) const {
+int Fleet::balance_count(SetId id, uint32_t domain) const {
   const SetState& state = sets_[id];
   if (scenario_.options.deallocated_counts_toward_capacity) {
-    return state.by_zone[zone];
+    return state.by_domain[domain];
   }
-  return state.by_zone[zone] - state.deallocated_by_zone_count[zone];
+  return state.by_domain[domain] - state.deallocated_by_domain[domain];
+}
+
+bool Fleet::domain_is_down(SetId id, uint32_t domain) const {
+  if (scenario_.scale_sets[id].zonal) {
+    return zone_down_[domain];
+  }
+  return sets_[id].domain_down[domain];
+}
+
+std::optional<double> Fleet::price_usd_per_hour(ZoneId zone, SizeId size, Priority priority) const {
+  const RegionId region = scenario_.zones[zone].region;
+  if (priority == Priority::Regular) {
+    return scenario_.sizes[size].regular_usd_per_hour[region];
+  }
+  if (!scenario_.sizes[size].spot_usd_per_hour[region]) {
+    return std::nullopt;
+  }
+  return pool(zone, size, Priority::Spot).spot_usd_per_hour;
 }
 
 void Fleet::notify(VmRef ref, std::optional<VmState> from, std::optional<VmState> to, double t_s,
@@ -370,7 +499,7 @@ std::string Fleet::check_invariants() const {
     ++state.by_state[static_cast<int>(vm.state)];
     ++state.by_zone[vm.zone];
     ++state.by_size[vm.size];
-    if (vm.state != VmState::Deallocated) {
+    if (holds_hardware(vm.state)) {
       ++used[pool_index(vm.zone, vm.size, vm.priority)];
     }
   }
@@ -391,7 +520,7 @@ std::string Fleet::check_invariants() const {
         return fmt::format("set {}: {} VMs of priority {}, recorded {}", name, want.by_priority[p], p, have.by_priority[p]);
       }
     }
-    for (int s = 0; s < 3; ++s) {
+    for (int s = 0; s < kVmStateCount; ++s) {
       if (want.by_state[s] != have.by_state[s]) {
         return fmt::format("set {}: {} VMs in state {}, recorded {}", name, want.by_state[s], s, have.by_state[s]);
       }

@@ -23,6 +23,10 @@ constexpr double kPi = 3.14159265358979323846;
 // Grid instants are computed as k * period; this absorbs rounding when comparing them with other times.
 constexpr double kGridEpsilonS = 1e-6;
 
+int64_t capacity_from_value(double value) {
+  return value >= kUnlimitedCapacityValue ? kUnlimited : static_cast<int64_t>(std::floor(value));
+}
+
 const char* autoscale_kind(AutoscaleAction::Kind kind, bool grows) {
   switch (kind) {
     case AutoscaleAction::Kind::FlappingSkip:
@@ -43,6 +47,8 @@ Simulation::Simulation(const Scenario& scenario, const RunOptions& options)
       allocator_(scenario, fleet_),
       capacity_eviction_random_(scenario.seed, "evictions.capacity"),
       rate_eviction_random_(scenario.seed, "evictions.rate"),
+      provisioning_random_(scenario.seed, "provisioning"),
+      creation_random_(scenario.seed, "creation"),
       last_failure_reason_(scenario.scale_sets.size()) {
   recorder_ = std::make_unique<Recorder>(scenario, fleet_, options.out_dir);
   fleet_.set_observer(this);
@@ -67,6 +73,18 @@ Simulation::Simulation(const Scenario& scenario, const RunOptions& options)
       pool_changes_.push(PoolChange{next, static_cast<uint32_t>(index)});
     }
   }
+
+  for (size_t spec = 0; spec < scenario.spot_prices.size(); ++spec) {
+    const double next = scenario.spot_prices[spec].usd_per_hour.next_change_after(0);
+    if (next <= scenario.duration_s) {
+      price_changes_.push(PoolChange{next, static_cast<uint32_t>(spec)});
+    }
+  }
+  zone_down_until_s_.assign(scenario.zones.size(), -1);
+  for (SetId set = 0; set < scenario.scale_sets.size(); ++set) {
+    domain_down_until_s_.emplace_back(fleet_.set(set).domain_down.size(), -1);
+  }
+  restores_.resize(fleet_.pool_count());
 
   const size_t size_count = scenario.sizes.size();
   eviction_rate_per_vm_s_.assign(scenario.regions.size() * size_count, 0.0);
@@ -109,7 +127,16 @@ double Simulation::next_time() const {
   if (!completions_.empty()) {
     next = std::min(next, completions_.top().at_s);
   }
-  bool any_pending = false;
+  if (!price_changes_.empty()) {
+    next = std::min(next, price_changes_.top().at_s);
+  }
+  if (!noticed_evictions_.empty()) {
+    next = std::min(next, noticed_evictions_.top().at_s);
+  }
+  if (!recoveries_.empty()) {
+    next = std::min(next, recoveries_.top().at_s);
+  }
+  bool any_pending = restores_waiting_ > 0;
   for (SetId set = 0; set < fleet_.set_count(); ++set) {
     any_pending = any_pending || fleet_.set(set).pending_count() > 0;
   }
@@ -186,7 +213,9 @@ void Simulation::process_instant(double t_s) {
   const double rate_before = eviction_rate_per_s_;
 
   run_scripted_events(t_s);
+  recover(t_s);
   apply_world_changes(t_s);
+  apply_price_changes(t_s);
   run_evictions(t_s);
   complete_provisioning(t_s);
   retry_pending(t_s, on_grid(t_s, scenario_.options.allocation_retry_interval_s));
@@ -200,6 +229,8 @@ void Simulation::process_instant(double t_s) {
   if (scenario_.outputs.timeline && (t_s == 0 || on_grid(t_s, scenario_.sample_interval_s) || t_s == scenario_.duration_s)) {
     recorder_->write_timeline_rows(t_s);
   }
+
+  track_domain_exposure();
 
   // The memoryless eviction process is redrawn whenever its total rate changes or it has just fired.
   if (evicted_by_rate_ || current_eviction_rate_per_s() != rate_before) {
@@ -230,6 +261,10 @@ void Simulation::run_scripted_events(double t_s) {
       apply_set_pool(*pool, t_s);
     } else if (const auto* update = std::get_if<UpdateSkuProfileEvent>(&event.action)) {
       apply_update(*update, t_s);
+    } else if (const auto* outage = std::get_if<ZoneOutageEvent>(&event.action)) {
+      apply_zone_outage(*outage, t_s);
+    } else if (const auto* failure = std::get_if<FaultDomainFailureEvent>(&event.action)) {
+      apply_fault_domain_failure(*failure, t_s);
     }
   }
 }
@@ -242,7 +277,7 @@ void Simulation::apply_world_changes(double t_s) {
       continue;
     }
     const StepSeries& series = scenario_.pools[pool_spec_of_[change.pool]].capacity_vms;
-    change_pool_capacity(change.pool, static_cast<int64_t>(std::floor(series.value_at(t_s))));
+    change_pool_capacity(change.pool, capacity_from_value(series.value_at(t_s)));
     const double next = series.next_change_after(t_s);
     if (next <= scenario_.duration_s) {
       pool_changes_.push(PoolChange{next, change.pool});
@@ -284,6 +319,7 @@ void Simulation::run_evictions(double t_s) {
   }
   pools_over_capacity_.clear();
 
+  run_noticed_evictions(t_s);
   if (next_rate_eviction_s_ <= t_s) {
     evict_at_random_by_rate(t_s);
   }
@@ -293,12 +329,69 @@ void Simulation::evict(VmRef ref, double t_s, std::string_view cause) {
   const Vm& vm = fleet_.vm(ref);
   const SetId set = vm.set;
   recorder_->record_vm_event(t_s, ref, vm, "evict", cause);
-  ++recorder_->counts(set).evictions;
+  recorder_->count_eviction(set, cause);
   XBT_DEBUG("evict %s-%u (%s)", scenario_.scale_sets[set].name.c_str(), vm.instance_id, std::string(cause).c_str());
-  if (scenario_.scale_sets[set].eviction_policy == EvictionPolicy::Delete) {
+
+  // Try & Restore brings back VMs evicted for capacity, when their pool has room again.
+  const ScaleSetSpec& spec = scenario_.scale_sets[set];
+  const bool restorable = spec.spot_restore.enabled && !spec.autoscale && cause == "capacity";
+  RestoreRequest request{set, vm.size, vm.zone, vm.fault_domain, kNoVm, 0, t_s + spec.spot_restore.restore_timeout_s};
+  const size_t pool_index = fleet_.pool_index(vm.zone, vm.size, vm.priority);
+
+  if (spec.eviction_policy == EvictionPolicy::Delete) {
     fleet_.delete_vm(ref, t_s, "eviction");
   } else {
     fleet_.deallocate(ref, t_s, "eviction");
+    request.ref = ref;
+    request.generation = fleet_.vm(ref).generation;
+  }
+  if (restorable) {
+    restores_[pool_index].push_back(request);
+    ++restores_waiting_;
+  }
+}
+
+void Simulation::run_noticed_evictions(double t_s) {
+  while (!noticed_evictions_.empty() && noticed_evictions_.top().at_s <= t_s) {
+    const NoticedEviction eviction = noticed_evictions_.top();
+    noticed_evictions_.pop();
+    if (fleet_.is_current(eviction.ref, eviction.generation) && holds_hardware(fleet_.vm(eviction.ref).state)) {
+      evict(eviction.ref, t_s, "price");
+    }
+  }
+}
+
+void Simulation::apply_price_changes(double t_s) {
+  while (!price_changes_.empty() && price_changes_.top().at_s <= t_s) {
+    const PoolChange change = price_changes_.top();
+    price_changes_.pop();
+    change_spot_price(change.pool, t_s);
+    const double next = scenario_.spot_prices[change.pool].usd_per_hour.next_change_after(t_s);
+    if (next <= scenario_.duration_s) {
+      price_changes_.push(PoolChange{next, change.pool});
+    }
+  }
+}
+
+void Simulation::change_spot_price(size_t spec_index, double t_s) {
+  const SpotPriceSpec& spec = scenario_.spot_prices[spec_index];
+  const double price = spec.usd_per_hour.value_at(t_s);
+  fleet_.set_spot_price(spec.zone, spec.size, price);
+  recorder_->on_spot_price_change(spec.zone, spec.size, t_s);
+
+  // A VM whose positive maxPrice the price now exceeds gets a notice, then is evicted for price.
+  const PoolState& pool = fleet_.pool(spec.zone, spec.size, Priority::Spot);
+  for (VmRef ref : pool.active) {
+    const Vm& vm = fleet_.vm(ref);
+    const double max_price = scenario_.scale_sets[vm.set].max_price_usd_per_hour;
+    if (max_price <= 0 || price <= max_price || vm.eviction_noticed) {
+      continue;
+    }
+    fleet_.set_eviction_noticed(ref);
+    recorder_->record_vm_event(t_s, ref, vm, "eviction_notice",
+                               fmt::format("price {} above maxPrice {}", price, max_price));
+    noticed_evictions_.push(
+        NoticedEviction{t_s + scenario_.options.eviction_notice_s, completion_sequence_++, ref, vm.generation});
   }
 }
 
@@ -356,9 +449,41 @@ void Simulation::complete_provisioning(double t_s) {
     completions_.pop();
     if (fleet_.is_current(completion.ref, completion.generation) &&
         fleet_.vm(completion.ref).state == VmState::Provisioning) {
-      fleet_.mark_running(completion.ref, t_s);
+      complete_one(completion, t_s);
     }
   }
+}
+
+void Simulation::complete_one(const Completion& completion, double t_s) {
+  if (!completion.fails) {
+    fleet_.mark_running(completion.ref, t_s);
+    return;
+  }
+  const Vm vm = fleet_.vm(completion.ref);
+  const ScaleSetSpec& spec = scenario_.scale_sets[vm.set];
+  ++recorder_->counts(vm.set).creation_failures;
+  const double retry_until =
+      completion.retry_until_s > 0 ? completion.retry_until_s : t_s + scenario_.options.resilient_creation_window_s;
+  const bool retry = spec.resilient_vm_creation && t_s < retry_until;
+  recorder_->record_vm_event(t_s, completion.ref, vm, "create_failed",
+                             retry ? "recreated by resilientVMCreationPolicy"
+                                   : (spec.resilient_vm_creation ? "kept failed: the retry window ended"
+                                                                 : "kept failed: resilientVMCreationPolicy is off"));
+  fleet_.fail_creation(completion.ref, t_s);
+  if (!retry) {
+    return;
+  }
+  // Resilient creation deletes the failed VM and relaunches it with a new name and id, in the same place.
+  fleet_.delete_vm(completion.ref, t_s, "creation_failed");
+  const bool fits = fleet_.pool(vm.zone, vm.size, vm.priority).free_vms() > 0 &&
+                    fleet_.quota_allows(spec.region, vm.size, vm.priority) && !fleet_.zone_is_down(vm.zone);
+  if (!fits) {
+    ++fleet_.set(vm.set).pending[static_cast<int>(vm.priority)];
+    return;
+  }
+  resilient_retry_until_s_ = retry_until;
+  fleet_.create_vm(vm.set, vm.size, vm.zone, vm.fault_domain, vm.priority, VmState::Provisioning, t_s);
+  resilient_retry_until_s_ = 0;
 }
 
 void Simulation::retry_pending(double t_s, bool periodic) {
@@ -366,6 +491,7 @@ void Simulation::retry_pending(double t_s, bool periodic) {
     return;
   }
   capacity_freed_ = false;
+  restore_evicted(t_s);
   for (SetId set = 0; set < fleet_.set_count(); ++set) {
     if (fleet_.set(set).pending_count() > 0) {
       note_placement(set, allocator_.place_pending(set, t_s), t_s, true);
@@ -418,7 +544,10 @@ void Simulation::set_capacity(SetId set, int capacity, double t_s, std::string_v
     note_placement(set, allocator_.scale_out(set, count, t_s), t_s, false);
   } else {
     ++recorder_->counts(set).scale_ins;
-    allocator_.scale_in(set, count, t_s);
+    const ScaleInReport report = allocator_.scale_in(set, count, t_s);
+    if (report.blocked > 0) {
+      recorder_->record_action(t_s, set, "scale_in_blocked", report.blocked, report.reason);
+    }
     capacity_freed_ = true;
   }
 }
@@ -479,6 +608,203 @@ void Simulation::apply_update(const UpdateSkuProfileEvent& event, double t_s) {
   recorder_->record_action(t_s, event.scale_set, "sku_profile_updated", 0, detail);
 }
 
+// --- Try & Restore -----------------------------------------------------------------------------------------
+
+void Simulation::restore_evicted(double t_s) {
+  if (restores_waiting_ == 0) {
+    return;
+  }
+  for (size_t pool_index = 0; pool_index < restores_.size(); ++pool_index) {
+    auto& queue = restores_[pool_index];
+    while (!queue.empty()) {
+      const RestoreRequest request = queue.front();
+      const Priority priority = static_cast<Priority>(pool_index % kPriorityCount);
+      const bool expired = t_s > request.until_s;
+      const bool gone = request.ref != kNoVm && !(fleet_.is_current(request.ref, request.generation) &&
+                                                 fleet_.vm(request.ref).state == VmState::Deallocated);
+      if (expired || gone) {
+        queue.pop_front();
+        --restores_waiting_;
+        continue;
+      }
+      const RegionId region = scenario_.scale_sets[request.set].region;
+      const bool quota_ok = request.ref != kNoVm || fleet_.quota_allows(region, request.size, priority);
+      if (fleet_.pool(request.zone, request.size, priority).free_vms() <= 0 || fleet_.zone_is_down(request.zone) ||
+          !quota_ok) {
+        break;  // requests of one pool are served in eviction order
+      }
+      queue.pop_front();
+      --restores_waiting_;
+      VmRef restored = request.ref;
+      if (restored != kNoVm) {
+        fleet_.reallocate(restored, t_s, "restore");
+      } else {
+        restored = fleet_.create_vm(request.set, request.size, request.zone, request.fault_domain, priority,
+                                    VmState::Provisioning, t_s);
+      }
+      ++recorder_->counts(request.set).restores;
+      recorder_->record_vm_event(t_s, restored, fleet_.vm(restored), "restore", "capacity returned");
+    }
+  }
+}
+
+// --- outages -----------------------------------------------------------------------------------------------
+
+bool Simulation::vm_is_cut_off(const Vm& vm) const {
+  if (fleet_.zone_is_down(vm.zone)) {
+    return true;
+  }
+  return !scenario_.scale_sets[vm.set].zonal && fleet_.set(vm.set).domain_down[vm.fault_domain];
+}
+
+void Simulation::apply_zone_outage(const ZoneOutageEvent& event, double t_s) {
+  const double until = t_s + event.duration_s;
+  zone_down_until_s_[event.zone] = std::max(zone_down_until_s_[event.zone], until);
+  recoveries_.push(Recovery{until, completion_sequence_++, true, event.zone, scenario_.zones[event.zone].region, {}});
+  if (fleet_.zone_is_down(event.zone)) {
+    return;  // an outage already running is only extended
+  }
+  fleet_.set_zone_down(event.zone, true);
+
+  // Every VM on the zone's hardware stops; Regular and Spot alike.
+  std::vector<int64_t> stopped(scenario_.scale_sets.size(), 0);
+  for (SizeId size = 0; size < scenario_.sizes.size(); ++size) {
+    for (Priority priority : {Priority::Regular, Priority::Spot}) {
+      const std::vector<VmRef> active = fleet_.pool(event.zone, size, priority).active;
+      for (VmRef ref : active) {
+        const VmState state = fleet_.vm(ref).state;
+        if (state == VmState::Provisioning || state == VmState::Running) {
+          ++stopped[fleet_.vm(ref).set];
+          fleet_.stop(ref, t_s, "zone_outage");
+        }
+      }
+    }
+  }
+  const std::string detail = fmt::format("zone {} down until t = {} s", scenario_.zones[event.zone].label, until);
+  for (SetId set = 0; set < scenario_.scale_sets.size(); ++set) {
+    if (scenario_.scale_sets[set].region == scenario_.zones[event.zone].region) {
+      recorder_->record_action(t_s, set, "outage_start", stopped[set], detail);
+    }
+  }
+}
+
+void Simulation::apply_fault_domain_failure(const FaultDomainFailureEvent& event, double t_s) {
+  const double until = t_s + event.duration_s;
+  recoveries_.push(Recovery{until, completion_sequence_++, false, static_cast<uint32_t>(event.fault_domain),
+                            event.region, event.scale_set});
+  for (SetId set = 0; set < scenario_.scale_sets.size(); ++set) {
+    const ScaleSetSpec& spec = scenario_.scale_sets[set];
+    SetState& state = fleet_.set(set);
+    const auto domain = static_cast<uint32_t>(event.fault_domain);
+    if (spec.zonal || spec.region != event.region || (event.scale_set && *event.scale_set != set) ||
+        std::find(state.domains.begin(), state.domains.end(), domain) == state.domains.end()) {
+      continue;
+    }
+    domain_down_until_s_[set][domain] = std::max(domain_down_until_s_[set][domain], until);
+    if (state.domain_down[domain]) {
+      continue;
+    }
+    state.domain_down[domain] = true;
+    int64_t stopped = 0;
+    for (Priority priority : {Priority::Regular, Priority::Spot}) {
+      for (SizeId size = 0; size < scenario_.sizes.size(); ++size) {
+        OrderedBucket& bucket = state.buckets[fleet_.bucket_index(domain, priority, size)];
+        for (VmRef ref : bucket.refs()) {
+          const VmState vm_state = fleet_.vm(ref).state;
+          if (vm_state == VmState::Provisioning || vm_state == VmState::Running) {
+            fleet_.stop(ref, t_s, "fault_domain_failure");
+            ++stopped;
+          }
+        }
+      }
+    }
+    recorder_->record_action(t_s, set, "outage_start", stopped,
+                             fmt::format("fault domain {} down until t = {} s", domain, until));
+  }
+}
+
+void Simulation::restart_stopped(const std::vector<VmRef>& candidates, double t_s,
+                                 std::vector<int64_t>& restarted_by_set) {
+  for (VmRef ref : candidates) {
+    const Vm& vm = fleet_.vm(ref);
+    if (vm.alive && vm.state == VmState::Stopped && !vm_is_cut_off(vm)) {
+      ++restarted_by_set[vm.set];
+      fleet_.mark_running(ref, t_s);
+    }
+  }
+}
+
+void Simulation::recover(double t_s) {
+  while (!recoveries_.empty() && recoveries_.top().at_s <= t_s) {
+    const Recovery recovery = recoveries_.top();
+    recoveries_.pop();
+    std::vector<int64_t> restarted(scenario_.scale_sets.size(), 0);
+    std::string detail;
+    if (recovery.is_zone) {
+      const ZoneId zone = recovery.zone_or_domain;
+      if (zone_down_until_s_[zone] > t_s || !fleet_.zone_is_down(zone)) {
+        continue;  // a later outage of the same zone is still running
+      }
+      fleet_.set_zone_down(zone, false);
+      for (SizeId size = 0; size < scenario_.sizes.size(); ++size) {
+        for (Priority priority : {Priority::Regular, Priority::Spot}) {
+          restart_stopped(fleet_.pool(zone, size, priority).active, t_s, restarted);
+        }
+      }
+      detail = fmt::format("zone {} recovered", scenario_.zones[zone].label);
+    } else {
+      const uint32_t domain = recovery.zone_or_domain;
+      for (SetId set = 0; set < scenario_.scale_sets.size(); ++set) {
+        SetState& state = fleet_.set(set);
+        if (scenario_.scale_sets[set].zonal || scenario_.scale_sets[set].region != recovery.region ||
+            (recovery.scale_set && *recovery.scale_set != set) || domain >= state.domain_down.size() ||
+            !state.domain_down[domain] || domain_down_until_s_[set][domain] > t_s) {
+          continue;
+        }
+        state.domain_down[domain] = false;
+        for (Priority priority : {Priority::Regular, Priority::Spot}) {
+          for (SizeId size = 0; size < scenario_.sizes.size(); ++size) {
+            restart_stopped(state.buckets[fleet_.bucket_index(domain, priority, size)].refs(), t_s, restarted);
+          }
+        }
+      }
+      detail = fmt::format("fault domain {} recovered", domain);
+    }
+    for (SetId set = 0; set < scenario_.scale_sets.size(); ++set) {
+      if (scenario_.scale_sets[set].region == recovery.region &&
+          (recovery.is_zone || (!scenario_.scale_sets[set].zonal && (!recovery.scale_set || *recovery.scale_set == set)))) {
+        recorder_->record_action(t_s, set, "outage_end", restarted[set], detail);
+      }
+    }
+    capacity_freed_ = true;
+  }
+}
+
+void Simulation::track_domain_exposure() {
+  for (SetId set = 0; set < scenario_.scale_sets.size(); ++set) {
+    const SetState& state = fleet_.set(set);
+    const int running = state.by_state[static_cast<int>(VmState::Running)];
+    const int stopped = state.by_state[static_cast<int>(VmState::Stopped)];
+    int largest = 0;
+    for (uint32_t domain : state.domains) {
+      largest = std::max(largest, state.running_by_domain[domain]);
+    }
+    recorder_->note_domain_exposure(set, running, largest, stopped);
+  }
+}
+
+double Simulation::draw_provisioning_time(SetId set) {
+  const ProvisioningTime& time = scenario_.scale_sets[set].provisioning_time;
+  if (time.is_constant()) {
+    return time.median_s;
+  }
+  // Lognormal: the median is exp(mu) and the 95th percentile exp(mu + 1.6449 sigma).
+  constexpr double kZ95 = 1.6448536269514722;
+  const double mu = std::log(time.median_s);
+  const double sigma = (std::log(time.p95_s) - mu) / kZ95;
+  return std::exp(mu + sigma * provisioning_random_.normal());
+}
+
 // --- workload ----------------------------------------------------------------------------------------------
 
 double Simulation::demand_at(SetId set, double t_s) const {
@@ -525,9 +851,12 @@ double Simulation::next_demand_change(SetId set, double t_s) const {
 void Simulation::on_vm_change(VmRef ref, const Vm& vm, std::optional<VmState> from, std::optional<VmState> to,
                               double t_s, std::string_view reason) {
   recorder_->on_vm_change(ref, vm, from, to, t_s, reason);
-  if (!from && to == VmState::Provisioning) {
-    const double ready = t_s + scenario_.scale_sets[vm.set].provisioning_time_s;
-    completions_.push(Completion{ready, completion_sequence_++, ref, vm.generation});
+  if (to == VmState::Provisioning) {
+    const double ready = t_s + draw_provisioning_time(vm.set);
+    // Only a new VM's creation can fail; a reallocated VM restarts.
+    const double probability = scenario_.scale_sets[vm.set].creation_failure_probability;
+    const bool fails = !from && probability > 0 && creation_random_.uniform() < probability;
+    completions_.push(Completion{ready, completion_sequence_++, ref, vm.generation, fails, resilient_retry_until_s_});
   }
   // A deleted or deallocated VM releases pool capacity and perhaps quota that pending VMs may use.
   if (from && from != VmState::Deallocated && (!to || to == VmState::Deallocated)) {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <queue>
@@ -57,14 +58,49 @@ class Simulation : public FleetObserver {
     uint32_t pool;
     bool operator>(const PoolChange& other) const { return std::tie(at_s, pool) > std::tie(other.at_s, other.pool); }
   };
+  /// The end of a VM's provisioning; `fails` when its creation will not complete.
   struct Completion {
     double at_s;
     uint64_t sequence;
     VmRef ref;
     uint32_t generation;
+    bool fails;
+    double retry_until_s;  // resilient creation recreates a failed VM until then
     bool operator>(const Completion& other) const {
       return std::tie(at_s, sequence) > std::tie(other.at_s, other.sequence);
     }
+  };
+  /// A price eviction due after its notice.
+  struct NoticedEviction {
+    double at_s;
+    uint64_t sequence;
+    VmRef ref;
+    uint32_t generation;
+    bool operator>(const NoticedEviction& other) const {
+      return std::tie(at_s, sequence) > std::tie(other.at_s, other.sequence);
+    }
+  };
+  /// The end of a zone outage (zone set) or of a fault-domain failure.
+  struct Recovery {
+    double at_s;
+    uint64_t sequence;
+    bool is_zone;
+    uint32_t zone_or_domain;
+    RegionId region;
+    std::optional<SetId> scale_set;
+    bool operator>(const Recovery& other) const {
+      return std::tie(at_s, sequence) > std::tie(other.at_s, other.sequence);
+    }
+  };
+  /// A VM evicted for capacity that Try & Restore brings back when its pool has room, until `until_s`.
+  struct RestoreRequest {
+    SetId set;
+    SizeId size;
+    ZoneId zone;
+    uint8_t fault_domain;
+    VmRef ref;  // the deallocated VM, or kNoVm when the eviction deleted it
+    uint32_t generation;
+    double until_s;
   };
 
   void run_scripted_events(double t_s);
@@ -77,8 +113,20 @@ class Simulation : public FleetObserver {
 
   void apply_set_pool(const SetPoolEvent& event, double t_s);
   void apply_update(const UpdateSkuProfileEvent& event, double t_s);
+  void apply_zone_outage(const ZoneOutageEvent& event, double t_s);
+  void apply_fault_domain_failure(const FaultDomainFailureEvent& event, double t_s);
+  void recover(double t_s);
+  void restart_stopped(const std::vector<VmRef>& candidates, double t_s, std::vector<int64_t>& restarted_by_set);
+  bool vm_is_cut_off(const Vm& vm) const;
   void change_pool_capacity(size_t pool, int64_t capacity_vms);
+  void apply_price_changes(double t_s);
+  void change_spot_price(size_t spec, double t_s);
   void evict(VmRef ref, double t_s, std::string_view cause);
+  void run_noticed_evictions(double t_s);
+  void restore_evicted(double t_s);
+  void complete_one(const Completion& completion, double t_s);
+  double draw_provisioning_time(SetId set);
+  void track_domain_exposure();
   void evict_at_random_by_rate(double t_s);
   void schedule_rate_eviction(double t_s);
   double current_eviction_rate_per_s() const;
@@ -98,6 +146,8 @@ class Simulation : public FleetObserver {
 
   RandomStream capacity_eviction_random_;
   RandomStream rate_eviction_random_;
+  RandomStream provisioning_random_;
+  RandomStream creation_random_;
 
   size_t next_scripted_ = 0;
   std::priority_queue<PoolChange, std::vector<PoolChange>, std::greater<>> pool_changes_;
@@ -106,6 +156,14 @@ class Simulation : public FleetObserver {
   std::vector<size_t> pools_over_capacity_; // Spot pools to evict from at this instant
   std::priority_queue<Completion, std::vector<Completion>, std::greater<>> completions_;
   uint64_t completion_sequence_ = 0;
+  std::priority_queue<PoolChange, std::vector<PoolChange>, std::greater<>> price_changes_;  // pool = spec index
+  std::priority_queue<NoticedEviction, std::vector<NoticedEviction>, std::greater<>> noticed_evictions_;
+  std::priority_queue<Recovery, std::vector<Recovery>, std::greater<>> recoveries_;
+  std::vector<double> zone_down_until_s_;           // by ZoneId
+  std::vector<std::vector<double>> domain_down_until_s_;  // by SetId, then fault domain
+  std::vector<std::deque<RestoreRequest>> restores_;  // by pool index
+  size_t restores_waiting_ = 0;
+  double resilient_retry_until_s_ = 0;  // set while a failed VM's replacement is created
 
   double next_rate_eviction_s_ = kInfinity;
   double eviction_rate_per_s_ = 0;

@@ -44,7 +44,9 @@ Recorder::Recorder(const Scenario& scenario, const Fleet& fleet, const std::stri
       out_dir_(out_dir),
       meters_(scenario.scale_sets.size()),
       set_costs_(scenario.scale_sets.size()),
-      counts_(scenario.scale_sets.size()) {
+      counts_(scenario.scale_sets.size()),
+      spot_cells_(scenario.zones.size() * scenario.sizes.size()),
+      exposures_(scenario.scale_sets.size()) {
   std::vector<bool> region_used(scenario.regions.size(), false);
   for (const ScaleSetSpec& set : scenario.scale_sets) {
     region_used[set.region] = true;
@@ -72,17 +74,17 @@ Recorder::Recorder(const Scenario& scenario, const Fleet& fleet, const std::stri
     for (ZoneId zone : timeline_zones_) {
       fmt::format_to(std::back_inserter(out), ",running.zone.{}", scenario.zones[zone].label);
     }
-    out.append(std::string_view(",provisioning,pending\n"));
+    out.append(std::string_view(",provisioning,pending,stopped,failed\n"));
   }
 }
 
-double Recorder::compute_price(SetId set, SizeId size, Priority priority) const {
+double Recorder::compute_price(SetId set, ZoneId zone, SizeId size, Priority priority) const {
   const ScaleSetSpec& spec = scenario_.scale_sets[set];
   const VmSize& vm_size = scenario_.sizes[size];
   if (priority == Priority::Regular) {
     return vm_size.regular_usd_per_hour[spec.region].value_or(0.0);
   }
-  const double spot = vm_size.spot_usd_per_hour[spec.region].value_or(0.0);
+  const double spot = fleet_.price_usd_per_hour(zone, size, Priority::Spot).value_or(0.0);
   // maxPrice -1 pays the Spot price capped at the Regular price.
   const auto& regular = vm_size.regular_usd_per_hour[spec.region];
   if (spec.max_price_usd_per_hour < 0 && regular) {
@@ -98,7 +100,11 @@ Recorder::BillingCell& Recorder::cell_for(const Vm& vm) {
       static_cast<uint64_t>(vm.priority);
   const auto [found, inserted] = cell_index_.emplace(key, static_cast<uint32_t>(cells_.size()));
   if (inserted) {
-    cells_.push_back(BillingCell{vm.set, vm.zone, vm.size, vm.priority, compute_price(vm.set, vm.size, vm.priority)});
+    cells_.push_back(
+        BillingCell{vm.set, vm.zone, vm.size, vm.priority, compute_price(vm.set, vm.zone, vm.size, vm.priority)});
+    if (vm.priority == Priority::Spot) {
+      spot_cells_[vm.zone * scenario_.sizes.size() + vm.size].push_back(found->second);
+    }
   }
   return cells_[found->second];
 }
@@ -142,6 +148,39 @@ void Recorder::on_vm_change(VmRef ref, const Vm& vm, std::optional<VmState> from
     record_vm_event(t_s, ref, vm, "delete", reason);
   } else if (*to == VmState::Deallocated) {
     record_vm_event(t_s, ref, vm, "deallocate", reason);
+  }
+}
+
+void Recorder::count_eviction(SetId set, std::string_view cause) {
+  ActionCounts& counts = counts_[set];
+  ++counts.evictions;
+  if (cause == "capacity") {
+    ++counts.evictions_for_capacity;
+  } else if (cause == "price") {
+    ++counts.evictions_for_price;
+  } else {
+    ++counts.evictions_for_rate;
+  }
+}
+
+void Recorder::on_spot_price_change(ZoneId zone, SizeId size, double t_s) {
+  for (uint32_t index : spot_cells_[zone * scenario_.sizes.size() + size]) {
+    BillingCell& cell = cells_[index];
+    advance_cell(cell, t_s);
+    advance_set_cost(cell.set, t_s);
+    const double price = compute_price(cell.set, cell.zone, cell.size, cell.priority);
+    set_costs_[cell.set].usd_per_s += static_cast<double>(cell.compute_vms) * (price - cell.compute_usd_per_hour) / kSecondsPerHour;
+    cell.compute_usd_per_hour = price;
+  }
+}
+
+void Recorder::note_domain_exposure(SetId set, int running, int largest_domain_running, int stopped) {
+  Exposure& exposure = exposures_[set];
+  if (running > 0) {
+    exposure.worst_share = std::max(exposure.worst_share, static_cast<double>(largest_domain_running) / running);
+  }
+  if (stopped > 0) {
+    exposure.worst_loss = std::max(exposure.worst_loss, static_cast<double>(stopped) / (running + stopped));
   }
 }
 
@@ -261,8 +300,9 @@ void Recorder::write_timeline_rows(double t_s) {
     for (ZoneId zone : timeline_zones_) {
       fmt::format_to(std::back_inserter(out), ",{}", state.running_by_zone[zone]);
     }
-    fmt::format_to(std::back_inserter(out), ",{},{}\n", state.by_state[static_cast<int>(VmState::Provisioning)],
-                   state.pending_count());
+    fmt::format_to(std::back_inserter(out), ",{},{},{},{}\n", state.by_state[static_cast<int>(VmState::Provisioning)],
+                   state.pending_count(), state.by_state[static_cast<int>(VmState::Stopped)],
+                   state.by_state[static_cast<int>(VmState::Failed)]);
   }
   timeline_file_->maybe_flush();
 }
@@ -291,7 +331,10 @@ nlohmann::ordered_json Recorder::summarize(const std::vector<SetId>& sets) const
 
   Meter total;
   ActionCounts counts;
+  Exposure exposure;
   for (SetId set : sets) {
+    exposure.worst_share = std::max(exposure.worst_share, exposures_[set].worst_share);
+    exposure.worst_loss = std::max(exposure.worst_loss, exposures_[set].worst_loss);
     const Meter& meter = meters_[set];
     total.demand_vcpu_s += meter.demand_vcpu_s;
     total.served_vcpu_s += meter.served_vcpu_s;
@@ -299,6 +342,10 @@ nlohmann::ordered_json Recorder::summarize(const std::vector<SetId>& sets) const
     total.served_target_vm_s += meter.served_target_vm_s;
     total.below_target_s = meter.below_target_s;
     counts.evictions += counts_[set].evictions;
+    counts.evictions_for_capacity += counts_[set].evictions_for_capacity;
+    counts.evictions_for_rate += counts_[set].evictions_for_rate;
+    counts.evictions_for_price += counts_[set].evictions_for_price;
+    counts.creation_failures += counts_[set].creation_failures;
     counts.allocation_failures += counts_[set].allocation_failures;
     counts.scale_outs += counts_[set].scale_outs;
     counts.scale_ins += counts_[set].scale_ins;
@@ -329,12 +376,19 @@ nlohmann::ordered_json Recorder::summarize(const std::vector<SetId>& sets) const
   summary["cost"] = cost;
   summary["availability"] = {{"capacity", ratio_or_one(total.served_target_vm_s, total.target_vm_s)},
                              {"demand", ratio_or_one(total.served_vcpu_s, total.demand_vcpu_s)},
-                             {"timeBelowTarget", total.below_target_s}};
+                             {"timeBelowTarget", total.below_target_s},
+                             {"worstDomainShare", exposure.worst_share},
+                             {"worstDomainLoss", exposure.worst_loss}};
   summary["counts"] = {{"evictions", counts.evictions},
                        {"allocationFailures", counts.allocation_failures},
                        {"scaleOuts", counts.scale_outs},
                        {"scaleIns", counts.scale_ins},
-                       {"restores", counts.restores}};
+                       {"restores", counts.restores},
+                       {"evictionsByCause",
+                        {{"capacity", counts.evictions_for_capacity},
+                         {"rate", counts.evictions_for_rate},
+                         {"price", counts.evictions_for_price}}},
+                       {"creationFailures", counts.creation_failures}};
   summary["vmHours"] = {{"bySize", hours_size},
                         {"byPriority", {{"Regular", hours_by_priority[0]}, {"Spot", hours_by_priority[1]}}}};
   return summary;

@@ -21,10 +21,14 @@ namespace mixsim {
 /// Counters reported under `counts` in summary.json.
 struct ActionCounts {
   int64_t evictions = 0;
+  int64_t evictions_for_capacity = 0;
+  int64_t evictions_for_rate = 0;
+  int64_t evictions_for_price = 0;
   int64_t allocation_failures = 0;
   int64_t scale_outs = 0;
   int64_t scale_ins = 0;
   int64_t restores = 0;
+  int64_t creation_failures = 0;
 };
 
 class Recorder : public FleetObserver {
@@ -51,6 +55,15 @@ class Recorder : public FleetObserver {
   void record_action(double t_s, SetId set, std::string_view kind, int64_t count, std::string_view detail);
 
   ActionCounts& counts(SetId set) { return counts_[set]; }
+  /// Counts an eviction by its cause: capacity, rate or price.
+  void count_eviction(SetId set, std::string_view cause);
+
+  /// Rebills the Spot VMs of (zone, size) at the pool's new Spot price from t_s on.
+  void on_spot_price_change(ZoneId zone, SizeId size, double t_s);
+
+  /// Notes, after an instant, how many VMs of the set run, how many of them the largest zone (or fault domain)
+  /// holds, and how many a failure has stopped; the summary reports the worst of each over the run.
+  void note_domain_exposure(SetId set, int running, int largest_domain_running, int stopped);
 
   /// Writes one timeline row per set at t_s.
   void write_timeline_rows(double t_s);
@@ -91,11 +104,15 @@ class Recorder : public FleetObserver {
     double usd = 0;
     double last_s = 0;
   };
+  struct Exposure {
+    double worst_share = 0;  // largest share of running VMs in one zone or fault domain
+    double worst_loss = 0;   // largest share of the set's VMs stopped at once by a failure
+  };
 
   BillingCell& cell_for(const Vm& vm);
   void advance_cell(BillingCell& cell, double t_s) const;
   void advance_set_cost(SetId set, double t_s);
-  double compute_price(SetId set, SizeId size, Priority priority) const;
+  double compute_price(SetId set, ZoneId zone, SizeId size, Priority priority) const;
   void write_event_row(double t_s, SetId set, std::string_view kind, std::string_view vm, std::string_view size,
                        std::string_view zone, std::string_view priority, int64_t count, std::string_view detail);
   nlohmann::ordered_json summarize(const std::vector<SetId>& sets) const;
@@ -112,6 +129,8 @@ class Recorder : public FleetObserver {
   std::vector<ActionCounts> counts_;
   std::vector<BillingCell> cells_;
   std::unordered_map<uint64_t, uint32_t> cell_index_;
+  std::vector<std::vector<uint32_t>> spot_cells_;  // by (zone, size): Spot billing cells, for price changes
+  std::vector<Exposure> exposures_;
   std::vector<ZoneId> timeline_zones_;  // zones of the regions that hold a set, in listed order
 };
 

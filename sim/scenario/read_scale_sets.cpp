@@ -371,8 +371,9 @@ void read_scale_set(Context& context, const Node& node, const std::string& path,
       context.error(*provisioning, reader.path("provisioningTime"),
                     "provisioning time distributions are not supported yet; give a duration such as PT90S");
     } else {
-      set.provisioning_time_s =
+      const double seconds =
           read_duration(context, *provisioning, reader.path("provisioningTime"), 0, kMaxProvisioningTimeS).value_or(90);
+      set.provisioning_time = ProvisioningTime{seconds, seconds};
     }
   }
   if (const Node* workload = reader.get("workload")) {
