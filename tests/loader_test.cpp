@@ -156,8 +156,16 @@ TEST_CASE("loader: mistakes: each gets a located message", "[loader][errors]") {
       {"event for an unknown set",
        valid_yaml("", "events:\n  - at: P0D\n    setCapacity: { scaleSet: api, capacity: 3 }\n"),
        "scale set 'api' is not defined; defined: web"},
-      {"a key not built yet", valid_yaml("    spotRestorePolicy: { enabled: true }\n"),
-       "'spotRestorePolicy' is not supported yet"},
+      {"a key not built yet", valid_yaml("    arm: { template: t.json }\n"), "'arm' is not supported yet"},
+      {"restore with autoscale under preview rules",
+       valid_yaml("    virtualMachineProfile: { priority: Spot }\n    spotRestorePolicy: { enabled: true }\n"
+                  "    autoscale: { profiles: [{ capacity: { minimum: 1, maximum: 3, default: 2 } }] }\n"),
+       "Try & Restore is disabled for a scale set with autoscale"},
+      {"a zone outage in an unknown zone",
+       valid_yaml("", "events:\n  - at: P0D\n    zoneOutage: { region: eastus, zone: \"7\", duration: PT1H }\n"),
+       "zone '7' is not a zone of region 'eastus'"},
+      {"lognormal provisioning with p95 below the median",
+       valid_yaml("    provisioningTime: { median: PT2M, p95: PT1M }\n"), "the 95th percentile is below the median"},
       {"quota for an unknown family", std::string(valid_yaml()).insert(
                                           valid_yaml().find("scaleSets:"), "    quotas: { standardDSv5Famly: 10 }\n"),
        "no catalog size belongs to family 'standardDSv5Famly'; did you mean 'standardDSv5Family'?"},

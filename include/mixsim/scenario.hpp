@@ -280,6 +280,8 @@ struct PlatformOptions {
   double eviction_notice_s = 30;
   /// How long the platform keeps recreating a VM whose creation failed (resilientVMCreationPolicy).
   double resilient_creation_window_s = 1800;
+  /// restoreTimeout when spotRestorePolicy leaves it out (undocumented; Azure's examples use PT1H).
+  double spot_restore_timeout_s = 3600;
 };
 
 struct OutputOptions {

@@ -70,6 +70,19 @@ void remap(Draft& draft, const std::vector<SizeId>& size_of) {
       scenario.pools.push_back(std::move(pool));
     }
   }
+  for (SpotPriceSpec& price : draft.spot_prices) {
+    if (size_of[price.size] == UINT32_MAX) {
+      continue;
+    }
+    price.size = size_of[price.size];
+    // A size priced only by profiles takes its first profile value as the region's catalog Spot price, so that it
+    // counts as having a Spot price there.
+    auto& catalog_price = scenario.sizes[price.size].spot_usd_per_hour[scenario.zones[price.zone].region];
+    if (!catalog_price) {
+      catalog_price = price.usd_per_hour.values.front();
+    }
+    scenario.spot_prices.push_back(std::move(price));
+  }
   std::erase_if(scenario.events, [&](ScriptedEvent& event) {
     auto* set_pool = std::get_if<SetPoolEvent>(&event.action);
     if (set_pool == nullptr) {

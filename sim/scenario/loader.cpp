@@ -156,6 +156,10 @@ void read_scenario_block(Context& context, const Node& node, Draft& draft) {
       scenario.seed = value;
     }
   }
+  // The seed is fixed before the sections that draw from it (stochastic capacity models) are read.
+  if (draft.seed_override) {
+    scenario.seed = *draft.seed_override;
+  }
   if (const Node* rules = reader.get("platformRules")) {
     scenario.platform_rules =
         read_enum<PlatformRules>(context, *rules, reader.path("platformRules"),
@@ -172,7 +176,8 @@ void read_platform_options(Context& context, const Node& node, Draft& draft) {
   MapReader reader(context, node, "platformOptions",
                    KeySet{{"autoscaleEvaluationInterval", "allocationRetryInterval", "scaleInDefaultOrder",
                            "capacityOptimizedScaleIn", "prioritizedScaleIn", "percentChangeRounding",
-                           "deallocatedCountsTowardCapacity"}});
+                           "deallocatedCountsTowardCapacity", "maxSpreadingFaultDomains", "evictionNotice",
+                           "resilientCreationWindow", "spotRestoreTimeout"}});
   PlatformOptions& options = draft.scenario.options;
 
   if (const Node* value = reader.get("autoscaleEvaluationInterval")) {
@@ -222,6 +227,21 @@ void read_platform_options(Context& context, const Node& node, Draft& draft) {
   if (const Node* value = reader.get("deallocatedCountsTowardCapacity")) {
     options.deallocated_counts_toward_capacity =
         read_bool(context, *value, reader.path("deallocatedCountsTowardCapacity")).value_or(true);
+  }
+  if (const Node* value = reader.get("maxSpreadingFaultDomains")) {
+    options.max_spreading_fault_domains =
+        static_cast<int>(read_integer(context, *value, reader.path("maxSpreadingFaultDomains"), 1, 5).value_or(5));
+  }
+  if (const Node* value = reader.get("evictionNotice")) {
+    options.eviction_notice_s = read_duration(context, *value, reader.path("evictionNotice"), 0, 3600).value_or(30);
+  }
+  if (const Node* value = reader.get("resilientCreationWindow")) {
+    options.resilient_creation_window_s =
+        read_duration(context, *value, reader.path("resilientCreationWindow"), 60, 86400).value_or(1800);
+  }
+  if (const Node* value = reader.get("spotRestoreTimeout")) {
+    options.spot_restore_timeout_s =
+        read_duration(context, *value, reader.path("spotRestoreTimeout"), 60, limits::kMaxDurationS).value_or(3600);
   }
 }
 
@@ -293,10 +313,8 @@ Scenario load_scenario(const std::string& path, const LoadOptions& options) {
 
   load::Draft draft;
   draft.scenario.source_file = path;
+  draft.seed_override = options.seed;
   read_document(context, *root, draft);
-  if (options.seed) {
-    draft.scenario.seed = *options.seed;
-  }
   if (context.diagnostics.empty()) {
     load::finish_scenario(context, draft);
   }

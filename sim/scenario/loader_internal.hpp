@@ -26,6 +26,7 @@ struct CatalogSize {
 /// the scale sets use become Scenario::sizes.
 struct Draft {
   Scenario scenario;
+  std::optional<uint64_t> seed_override;  // --seed
   std::vector<CatalogSize> catalog;
   std::unordered_map<std::string, size_t> catalog_index;
   std::unordered_map<std::string, RegionId> region_index;
@@ -51,8 +52,9 @@ struct Draft {
 
   /// Eviction rates by region and catalog size, read before the sizes are compacted.
   std::vector<std::map<size_t, double>> eviction_rates;  // by RegionId
-  /// Pools by catalog size (the size field of PoolSpec holds a catalog index until compaction).
+  /// Pools and Spot prices by catalog size (their size fields hold catalog indexes until compaction).
   std::vector<PoolSpec> pools;
+  std::vector<SpotPriceSpec> spot_prices;
   /// Quota families per region with their origin, checked once the catalog is complete.
   std::vector<std::vector<std::pair<FamilyQuota, Origin>>> quota_origins;
 
@@ -86,6 +88,15 @@ void read_regions(Context& context, const Node& node, Draft& draft);
 void read_scale_sets(Context& context, const Node& node, Draft& draft);
 void read_events(Context& context, const Node& node, Draft& draft);
 void read_outputs(Context& context, const Node& node, Draft& draft);
+
+/// Reads a capacity profile (a number, "unlimited", steps, a trace or a stochastic model) for `zones` zones;
+/// stochastic models draw from the stream named `stream`. Returns one series per zone.
+std::optional<std::vector<StepSeries>> read_capacity_profile(Context& context, const Node& node,
+                                                              const std::string& path, size_t zones,
+                                                              const Draft& draft, const std::string& stream);
+
+/// Reads `regions[].spot.prices`.
+void read_spot_prices(Context& context, const Node& node, const std::string& path, RegionId region, Draft& draft);
 
 /// Reads the `autoscale` block of a scale set.
 std::optional<AutoscaleSetting> read_autoscale(Context& context, const Node& node, const std::string& path,

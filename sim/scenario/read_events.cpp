@@ -128,6 +128,61 @@ std::optional<UpdateSkuProfileEvent> read_update(Context& context, const Node& n
   return event;
 }
 
+std::optional<ZoneOutageEvent> read_zone_outage(Context& context, const Node& node, const std::string& path,
+                                                Draft& draft) {
+  MapReader reader(context, node, path, KeySet{{"region", "zone", "duration"}});
+  if (!reader.is_mapping()) {
+    return std::nullopt;
+  }
+  const Node* region_node = reader.required("region", "the region of the zone");
+  const Node* zone_node = reader.required("zone", "the zone that fails");
+  const Node* duration_node = reader.required("duration", "how long the outage lasts, e.g. PT4H");
+  const auto region = region_node ? draft.find_region(context, *region_node, reader.path("region")) : std::nullopt;
+  const auto duration =
+      duration_node ? read_duration(context, *duration_node, reader.path("duration"), 1, limits::kMaxDurationS) : std::nullopt;
+  if (!region || !zone_node || !duration) {
+    return std::nullopt;
+  }
+  Node list;
+  list.kind = Node::Kind::Sequence;
+  list.items.push_back(std::make_shared<Node>(*zone_node));
+  const auto zones = draft.find_zones(context, list, reader.path("zone"), *region);
+  if (!zones) {
+    return std::nullopt;
+  }
+  return ZoneOutageEvent{zones->front(), *duration};
+}
+
+std::optional<FaultDomainFailureEvent> read_fault_domain_failure(Context& context, const Node& node,
+                                                                 const std::string& path, Draft& draft) {
+  MapReader reader(context, node, path, KeySet{{"region", "faultDomain", "duration", "scaleSet"}});
+  if (!reader.is_mapping()) {
+    return std::nullopt;
+  }
+  const Node* region_node = reader.required("region", "the region of the regional scale sets");
+  const Node* domain_node = reader.required("faultDomain", "the fault domain that fails, from 0");
+  const Node* duration_node = reader.required("duration", "how long the failure lasts, e.g. PT2H");
+  const auto region = region_node ? draft.find_region(context, *region_node, reader.path("region")) : std::nullopt;
+  const auto domain = domain_node ? read_integer(context, *domain_node, reader.path("faultDomain"), 0, 4) : std::nullopt;
+  const auto duration =
+      duration_node ? read_duration(context, *duration_node, reader.path("duration"), 1, limits::kMaxDurationS) : std::nullopt;
+  std::optional<SetId> set;
+  if (const Node* set_node = reader.get("scaleSet")) {
+    set = draft.find_set(context, *set_node, reader.path("scaleSet"));
+    if (!set) {
+      return std::nullopt;
+    }
+    if (draft.scenario.scale_sets[*set].zonal) {
+      context.error(*set_node, reader.path("scaleSet"), "fault-domain failures apply to regional (non-zonal) sets only");
+      return std::nullopt;
+    }
+  }
+  if (!region || !domain || !duration) {
+    return std::nullopt;
+  }
+  return FaultDomainFailureEvent{*region, static_cast<int>(*domain), *duration, set};
+}
+
 }  // namespace
 
 void read_events(Context& context, const Node& node, Draft& draft) {
@@ -143,8 +198,7 @@ void read_events(Context& context, const Node& node, Draft& draft) {
   for (size_t i = 0; i < items->size(); ++i) {
     const std::string path = index_path("events", i);
     MapReader reader(context, *(*items)[i], path,
-                     KeySet{{"at", "setCapacity", "setPool", "updateSkuProfile"},
-                            {"zoneOutage", "faultDomainFailure", "setPrice", "simulateEviction"}});
+                     KeySet{{"at", "setCapacity", "setPool", "updateSkuProfile", "zoneOutage", "faultDomainFailure"}});
     if (!reader.is_mapping()) {
       continue;
     }
@@ -157,11 +211,13 @@ void read_events(Context& context, const Node& node, Draft& draft) {
     }
 
     int actions = 0;
-    for (const char* key : {"setCapacity", "setPool", "updateSkuProfile"}) {
+    for (const char* key : {"setCapacity", "setPool", "updateSkuProfile", "zoneOutage", "faultDomainFailure"}) {
       actions += reader.get(key) != nullptr;
     }
     if (actions != 1) {
-      context.error(*(*items)[i], path, "an event needs exactly one of setCapacity, setPool, updateSkuProfile");
+      context.error(*(*items)[i], path,
+                    "an event needs exactly one of setCapacity, setPool, updateSkuProfile, zoneOutage, "
+                    "faultDomainFailure");
       continue;
     }
 
@@ -184,6 +240,18 @@ void read_events(Context& context, const Node& node, Draft& draft) {
       ok = ok && value;
       if (value) {
         event.action = std::move(*value);
+      }
+    } else if (const Node* outage = reader.get("zoneOutage")) {
+      const auto value = read_zone_outage(context, *outage, reader.path("zoneOutage"), draft);
+      ok = ok && value;
+      if (value) {
+        event.action = *value;
+      }
+    } else if (const Node* failure = reader.get("faultDomainFailure")) {
+      const auto value = read_fault_domain_failure(context, *failure, reader.path("faultDomainFailure"), draft);
+      ok = ok && value;
+      if (value) {
+        event.action = *value;
       }
     }
     if (ok) {

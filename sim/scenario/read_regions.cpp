@@ -4,6 +4,7 @@
 #include <set>
 
 #include "loader_internal.hpp"
+#include "capacity_models.hpp"
 #include "trace_reader.hpp"
 
 namespace mixsim::load {
@@ -51,37 +52,207 @@ std::optional<StepSeries> read_steps(Context& context, const Node& node, const s
 
 }  // namespace
 
-/// Reads a capacity profile: a number, `{steps: [...]}` or `{trace: FILE, ...}`.
-std::optional<StepSeries> read_capacity_profile(Context& context, const Node& node, const std::string& path,
-                                                int64_t scenario_start_unix_s) {
+namespace {
+
+// Reads a capacity in VMs or the word "unlimited".
+std::optional<double> read_vms_or_unlimited(Context& context, const Node& node, const std::string& path) {
+  if (node.is_scalar() && node.scalar == "unlimited") {
+    return kUnlimitedCapacityValue;
+  }
+  return read_number(context, node, path, NumberRange{0, limits::kMaxPoolVms});
+}
+
+enum class TraceValues : uint8_t { Count, Preempted, Threshold };
+
+// Applies a trace's value convention: counts stay counts; a preempted flag (1 = unavailable) or a count
+// compared with a threshold becomes the available or unavailable capacity.
+bool convert_trace_values(Context& context, const MapReader& reader, StepSeries& series) {
+  TraceValues convention = TraceValues::Count;
+  if (const Node* values = reader.get("values")) {
+    const auto value = read_enum<TraceValues>(context, *values, reader.path("values"),
+                                              {{"count", TraceValues::Count},
+                                               {"preempted", TraceValues::Preempted},
+                                               {"threshold", TraceValues::Threshold}},
+                                              "trace value convention");
+    if (!value) {
+      return false;
+    }
+    convention = *value;
+  }
+  const Node* threshold_node = reader.get("threshold");
+  if (convention != TraceValues::Threshold && threshold_node != nullptr) {
+    context.error(*threshold_node, reader.path("threshold"), "threshold applies only with values: threshold");
+    return false;
+  }
+  if (convention == TraceValues::Count) {
+    for (const char* key : {"available", "unavailable"}) {
+      if (const Node* node = reader.get(key)) {
+        context.error(*node, reader.path(key), std::string(key) + " applies only with values: preempted or threshold");
+        return false;
+      }
+    }
+    return true;
+  }
+
+  double available = kUnlimitedCapacityValue;
+  double unavailable = 0;
+  double threshold = 1;
+  if (const Node* node = reader.get("available")) {
+    const auto value = read_vms_or_unlimited(context, *node, reader.path("available"));
+    if (!value) {
+      return false;
+    }
+    available = *value;
+  }
+  if (const Node* node = reader.get("unavailable")) {
+    const auto value = read_number(context, *node, reader.path("unavailable"), NumberRange{0, limits::kMaxPoolVms});
+    if (!value) {
+      return false;
+    }
+    unavailable = *value;
+  }
+  if (convention == TraceValues::Threshold) {
+    if (threshold_node == nullptr) {
+      context.error(reader.node(), reader.path("threshold"), "values: threshold needs threshold: the count at which the pool is available");
+      return false;
+    }
+    const auto value = read_number(context, *threshold_node, reader.path("threshold"), NumberRange{0, 1e12});
+    if (!value) {
+      return false;
+    }
+    threshold = *value;
+  }
+  for (double& value : series.values) {
+    const bool is_available = convention == TraceValues::Preempted ? value == 0 : value >= threshold;
+    value = is_available ? available : unavailable;
+  }
+  return true;
+}
+
+std::optional<double> read_correlation(Context& context, const MapReader& reader) {
+  const Node* node = reader.get("correlation");
+  if (node == nullptr) {
+    return 0.0;
+  }
+  return read_number(context, *node, reader.path("correlation"), NumberRange{0, 1});
+}
+
+std::optional<std::vector<StepSeries>> read_two_state(Context& context, MapReader& reader, size_t zones,
+                                                      const Draft& draft, RandomStream& random) {
+  TwoStateModel model;
+  const Node* available_for = reader.required("meanAvailable", "the mean length of an available spell, e.g. P2D");
+  const Node* unavailable_for = reader.required("meanUnavailable", "the mean length of an outage, e.g. PT6H");
+  const auto mean_available =
+      available_for ? read_duration(context, *available_for, reader.path("meanAvailable"), 1, limits::kMaxDurationS) : std::nullopt;
+  const auto mean_unavailable =
+      unavailable_for ? read_duration(context, *unavailable_for, reader.path("meanUnavailable"), 1, limits::kMaxDurationS)
+                      : std::nullopt;
+  std::optional<double> available = kUnlimitedCapacityValue;
+  std::optional<double> unavailable = 0.0;
+  if (const Node* node = reader.get("available")) {
+    available = read_vms_or_unlimited(context, *node, reader.path("available"));
+  }
+  if (const Node* node = reader.get("unavailable")) {
+    unavailable = read_number(context, *node, reader.path("unavailable"), NumberRange{0, limits::kMaxPoolVms});
+  }
+  const auto correlation = read_correlation(context, reader);
+  if (!mean_available || !mean_unavailable || !available || !unavailable || !correlation) {
+    return std::nullopt;
+  }
+  model = TwoStateModel{*mean_available, *mean_unavailable, *available, *unavailable, *correlation};
+  return realize(model, zones, draft.scenario.duration_s, random);
+}
+
+std::optional<std::vector<StepSeries>> read_random_walk(Context& context, MapReader& reader, size_t zones,
+                                                        const Draft& draft, RandomStream& random) {
+  auto number = [&](const char* key, const char* what, NumberRange range) -> std::optional<double> {
+    const Node* node = reader.required(key, what);
+    return node != nullptr ? read_number(context, *node, reader.path(key), range) : std::nullopt;
+  };
+  const NumberRange vms{0, limits::kMaxPoolVms};
+  const auto mean = number("mean", "the level the walk returns to, in VMs", vms);
+  const auto min = number("min", "the lowest capacity, in VMs", vms);
+  const auto max = number("max", "the highest capacity, in VMs", vms);
+  const auto volatility = number("volatility", "the spread in VMs per square-root hour", vms);
+  std::optional<double> reversion = 0.0;
+  if (const Node* node = reader.get("reversion")) {
+    reversion = read_number(context, *node, reader.path("reversion"), NumberRange{0, 3600});
+  }
+  std::optional<double> step = 3600.0;
+  if (const Node* node = reader.get("step")) {
+    step = read_duration(context, *node, reader.path("step"), 60, 86400 * 30.0);
+  }
+  std::optional<double> initial = mean;
+  if (const Node* node = reader.get("initial")) {
+    initial = read_number(context, *node, reader.path("initial"), vms);
+  }
+  const auto correlation = read_correlation(context, reader);
+  if (!mean || !min || !max || !volatility || !reversion || !step || !initial || !correlation) {
+    return std::nullopt;
+  }
+  if (*min > *max) {
+    context.error(reader.node(), reader.path("min"), "min is larger than max");
+    return std::nullopt;
+  }
+  if (draft.scenario.duration_s / *step > 5e6) {
+    context.error(reader.node(), reader.path("step"), "the step is too short for the run: more than 5,000,000 points");
+    return std::nullopt;
+  }
+  const RandomWalkModel model{*mean, *min, *max, *volatility, *reversion, *step, *initial, *correlation};
+  return realize(model, zones, draft.scenario.duration_s, random);
+}
+
+}  // namespace
+
+std::optional<std::vector<StepSeries>> read_capacity_profile(Context& context, const Node& node,
+                                                              const std::string& path, size_t zones,
+                                                              const Draft& draft, const std::string& stream) {
+  auto same_for_all = [zones](StepSeries series) { return std::vector<StepSeries>(zones, series); };
   if (node.is_scalar()) {
-    const auto value = read_number(context, node, path, NumberRange{0, limits::kMaxPoolVms});
+    const auto value = read_vms_or_unlimited(context, node, path);
     if (!value) {
       return std::nullopt;
     }
-    return StepSeries::constant(*value);
+    return same_for_all(StepSeries::constant(*value));
   }
   MapReader reader(context, node, path,
-                   KeySet{{"steps", "trace", "column", "align", "offset", "scale", "loop"},
-                          {"model", "values", "threshold", "twoState", "randomWalk", "correlation"}});
+                   KeySet{{"steps", "trace", "column", "align", "offset", "scale", "loop", "values", "threshold",
+                           "available", "unavailable", "model", "meanAvailable", "meanUnavailable", "mean", "min",
+                           "max", "volatility", "reversion", "step", "initial", "correlation"}});
   if (!reader.is_mapping()) {
     return std::nullopt;
   }
-  const bool has_steps = reader.get("steps") != nullptr;
-  const bool has_trace = reader.get("trace") != nullptr;
-  if (has_steps == has_trace) {
-    context.error(node, path, "give exactly one of steps or trace (or a plain number)");
+  const int kinds = (reader.get("steps") != nullptr) + (reader.get("trace") != nullptr) + (reader.get("model") != nullptr);
+  if (kinds != 1) {
+    context.error(node, path, "give exactly one of steps, trace or model (or a plain number)");
     return std::nullopt;
   }
-  if (has_steps) {
-    for (const char* trace_key : {"column", "align", "offset", "scale", "loop"}) {
-      if (reader.get(trace_key) != nullptr) {
-        context.error(node, reader.path(trace_key), std::string("'") + trace_key + "' applies only to a trace");
-      }
+
+  if (const Node* steps = reader.get("steps")) {
+    auto series = read_steps(context, *steps, reader.path("steps"));
+    if (!series) {
+      return std::nullopt;
     }
-    return read_steps(context, *reader.get("steps"), reader.path("steps"));
+    return same_for_all(std::move(*series));
   }
-  return read_trace_spec(context, reader, 0, scenario_start_unix_s);
+  if (reader.get("trace") != nullptr) {
+    auto series = read_trace_spec(context, reader, 0, draft.scenario.start_unix_s);
+    if (!series || !convert_trace_values(context, reader, *series)) {
+      return std::nullopt;
+    }
+    return same_for_all(std::move(*series));
+  }
+
+  enum class Model : uint8_t { TwoState, RandomWalk };
+  const auto model = read_enum<Model>(context, *reader.get("model"), reader.path("model"),
+                                      {{"twoState", Model::TwoState}, {"randomWalk", Model::RandomWalk}},
+                                      "capacity model");
+  if (!model) {
+    return std::nullopt;
+  }
+  RandomStream random(draft.scenario.seed, stream);
+  return *model == Model::TwoState ? read_two_state(context, reader, zones, draft, random)
+                                   : read_random_walk(context, reader, zones, draft, random);
 }
 
 namespace {
@@ -108,7 +279,10 @@ void read_quotas(Context& context, const Node& node, const std::string& path, Re
 }
 
 void read_region_spot(Context& context, const Node& node, const std::string& path, RegionId region_id, Draft& draft) {
-  MapReader reader(context, node, path, KeySet{{"evictionRatePerHour"}, {"prices", "price"}});
+  MapReader reader(context, node, path, KeySet{{"evictionRatePerHour", "prices"}});
+  if (const Node* prices = reader.get("prices")) {
+    read_spot_prices(context, *prices, reader.path("prices"), region_id, draft);
+  }
   const Node* rates = reader.get("evictionRatePerHour");
   if (rates == nullptr) {
     return;
@@ -157,12 +331,14 @@ void read_pool(Context& context, const Node& node, const std::string& path, Regi
     if (profile_node == nullptr) {
       continue;
     }
-    const auto profile =
-        read_capacity_profile(context, *profile_node, reader.path(key), draft.scenario.start_unix_s);
-    if (!profile) {
+    const std::string stream = fmt::format("capacity.{}.{}.{}.{}", draft.scenario.regions[region_id].name,
+                                           draft.catalog[*size].name, key, path);
+    const auto profiles = read_capacity_profile(context, *profile_node, reader.path(key), zones->size(), draft, stream);
+    if (!profiles) {
       continue;
     }
-    for (ZoneId zone : *zones) {
+    for (size_t i = 0; i < zones->size(); ++i) {
+      const ZoneId zone = (*zones)[i];
       const auto [previous, inserted] = defined.emplace(std::make_tuple(zone, *size, priority), reader.path(key));
       if (!inserted) {
         context.error(*profile_node, reader.path(key),
@@ -170,7 +346,7 @@ void read_pool(Context& context, const Node& node, const std::string& path, Regi
                                   draft.catalog[*size].name, draft.scenario.zones[zone].label, previous->second));
         continue;
       }
-      draft.pools.push_back(PoolSpec{zone, static_cast<SizeId>(*size), priority, *profile});
+      draft.pools.push_back(PoolSpec{zone, static_cast<SizeId>(*size), priority, (*profiles)[i]});
     }
   }
 }

@@ -279,6 +279,80 @@ void read_workload(Context& context, const Node& node, const std::string& path, 
   }
 }
 
+std::optional<ProvisioningTime> read_provisioning_time(Context& context, const Node& node, const std::string& path) {
+  if (!node.is_mapping()) {
+    const auto seconds = read_duration(context, node, path, 0, kMaxProvisioningTimeS);
+    return seconds ? std::optional(ProvisioningTime{*seconds, *seconds}) : std::nullopt;
+  }
+  MapReader reader(context, node, path, KeySet{{"distribution", "median", "p95"}});
+  if (const Node* distribution = reader.get("distribution")) {
+    if (!read_enum<int>(context, *distribution, reader.path("distribution"), {{"lognormal", 0}}, "distribution")) {
+      return std::nullopt;
+    }
+  }
+  const Node* median = reader.required("median", "the median provisioning time, e.g. PT90S");
+  const Node* p95 = reader.required("p95", "the 95th percentile, e.g. PT4M");
+  const auto median_s = median ? read_duration(context, *median, reader.path("median"), 1, kMaxProvisioningTimeS) : std::nullopt;
+  const auto p95_s = p95 ? read_duration(context, *p95, reader.path("p95"), 1, kMaxProvisioningTimeS) : std::nullopt;
+  if (!median_s || !p95_s) {
+    return std::nullopt;
+  }
+  if (*p95_s < *median_s) {
+    context.error(*p95, reader.path("p95"), "the 95th percentile is below the median");
+    return std::nullopt;
+  }
+  return ProvisioningTime{*median_s, *p95_s};
+}
+
+void read_resiliency(Context& context, const Node& node, const std::string& path, ScaleSetSpec& set) {
+  MapReader reader(context, node, path,
+                   KeySet{{"resilientVMCreationPolicy", "resilientVMDeletionPolicy"}, {"automaticZoneRebalancingPolicy"}});
+  if (const Node* creation = reader.get("resilientVMCreationPolicy")) {
+    MapReader creation_reader(context, *creation, reader.path("resilientVMCreationPolicy"), KeySet{{"enabled"}});
+    if (const Node* enabled = creation_reader.get("enabled")) {
+      set.resilient_vm_creation = read_bool(context, *enabled, creation_reader.path("enabled")).value_or(false);
+    }
+  }
+  if (const Node* deletion = reader.get("resilientVMDeletionPolicy")) {
+    // Deletions never fail in the model, so retrying them changes nothing; the key is read for templates.
+    MapReader deletion_reader(context, *deletion, reader.path("resilientVMDeletionPolicy"), KeySet{{"enabled"}});
+    if (const Node* enabled = deletion_reader.get("enabled")) {
+      read_bool(context, *enabled, deletion_reader.path("enabled"));
+    }
+  }
+}
+
+void read_spot_restore(Context& context, const Node& node, const std::string& path, ScaleSetSpec& set,
+                       bool has_autoscale, const Draft& draft) {
+  MapReader reader(context, node, path, KeySet{{"enabled", "restoreTimeout"}});
+  if (!reader.is_mapping()) {
+    return;
+  }
+  if (const Node* enabled = reader.get("enabled")) {
+    set.spot_restore.enabled = read_bool(context, *enabled, reader.path("enabled")).value_or(false);
+  }
+  set.spot_restore.restore_timeout_s = draft.scenario.options.spot_restore_timeout_s;
+  if (const Node* timeout = reader.get("restoreTimeout")) {
+    set.spot_restore.restore_timeout_s =
+        read_duration(context, *timeout, reader.path("restoreTimeout"), 60, limits::kMaxDurationS).value_or(3600);
+  }
+  if (!set.spot_restore.enabled) {
+    return;
+  }
+  if (set.priority != Priority::Spot) {
+    context.error(node, path, "spotRestorePolicy applies only to Spot VMs; set virtualMachineProfile.priority: Spot");
+  }
+  // Azure turns Try & Restore off for a set with autoscale.
+  if (has_autoscale && draft.scenario.platform_rules == PlatformRules::Preview) {
+    context.error(node, path,
+                  "Try & Restore is disabled for a scale set with autoscale; remove one of them (under "
+                  "platformRules: ga the set runs with restore off)");
+  } else if (has_autoscale) {
+    context.warn(node, path, "Try & Restore is disabled because the set has autoscale, as in Azure");
+    set.spot_restore.enabled = false;
+  }
+}
+
 void read_zones_of_set(Context& context, const MapReader& reader, ScaleSetSpec& set, Draft& draft, bool region_ok) {
   const Node* zones = reader.get("zones");
   if (region_ok) {
@@ -306,9 +380,6 @@ void read_zones_of_set(Context& context, const MapReader& reader, ScaleSetSpec& 
     if (count && set.zonal && *count != 1) {
       context.error(*domains, reader.path("platformFaultDomainCount"),
                     "a zonal Flexible scale set allows only platformFaultDomainCount: 1");
-    } else if (count && *count != 1) {
-      context.error(*domains, reader.path("platformFaultDomainCount"),
-                    "fixed fault-domain spreading (2 or 3) is not supported yet; use 1 (max spreading)");
     }
     set.platform_fault_domain_count = static_cast<int>(count.value_or(1));
   }
@@ -318,8 +389,9 @@ void read_scale_set(Context& context, const Node& node, const std::string& path,
   MapReader reader(context, node, path,
                    KeySet{{"name", "region", "zones", "zoneBalance", "platformFaultDomainCount", "sku", "skuProfile",
                            "virtualMachineProfile", "priorityMixPolicy", "scaleInPolicy", "provisioningTime",
-                           "autoscale", "workload", "orchestrationMode"},
-                          {"spotRestorePolicy", "resiliencyPolicy", "arm", "creationFailureProbability"}});
+                           "autoscale", "workload", "orchestrationMode", "spotRestorePolicy", "resiliencyPolicy",
+                           "creationFailureProbability"},
+                          {"arm"}});
   if (!reader.is_mapping()) {
     return;
   }
@@ -367,20 +439,25 @@ void read_scale_set(Context& context, const Node& node, const std::string& path,
     read_scale_in_policy(context, *policy, reader.path("scaleInPolicy"), set);
   }
   if (const Node* provisioning = reader.get("provisioningTime")) {
-    if (provisioning->is_mapping()) {
-      context.error(*provisioning, reader.path("provisioningTime"),
-                    "provisioning time distributions are not supported yet; give a duration such as PT90S");
-    } else {
-      const double seconds =
-          read_duration(context, *provisioning, reader.path("provisioningTime"), 0, kMaxProvisioningTimeS).value_or(90);
-      set.provisioning_time = ProvisioningTime{seconds, seconds};
+    if (auto time = read_provisioning_time(context, *provisioning, reader.path("provisioningTime"))) {
+      set.provisioning_time = *time;
     }
+  }
+  if (const Node* probability = reader.get("creationFailureProbability")) {
+    set.creation_failure_probability =
+        read_number(context, *probability, reader.path("creationFailureProbability"), NumberRange{0, 0.99}).value_or(0);
+  }
+  if (const Node* resiliency = reader.get("resiliencyPolicy")) {
+    read_resiliency(context, *resiliency, reader.path("resiliencyPolicy"), set);
   }
   if (const Node* workload = reader.get("workload")) {
     read_workload(context, *workload, reader.path("workload"), set, draft);
   }
   if (const Node* autoscale = reader.get("autoscale")) {
     set.autoscale = read_autoscale(context, *autoscale, reader.path("autoscale"), draft);
+  }
+  if (const Node* restore = reader.get("spotRestorePolicy")) {
+    read_spot_restore(context, *restore, reader.path("spotRestorePolicy"), set, reader.get("autoscale") != nullptr, draft);
   }
 
   if (!set.name.empty() && draft.set_index.count(set.name) == 0) {
