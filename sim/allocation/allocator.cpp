@@ -27,11 +27,12 @@ struct Allocator::Blocks {
   bool price = false;
   bool zone_balance = false;
   bool zone_outage = false;
+  bool sizes_examined = false;
   bool any_priced = false;
 
   // A quota or a balance rule is the binding constraint when it blocked a size that had capacity.
   std::string reason() const {
-    if (!any_priced) {
+    if (sizes_examined && !any_priced) {
       return "no_price";
     }
     if (quota) {
@@ -80,6 +81,7 @@ int64_t add_free(int64_t total, int64_t free) {
 
 std::optional<double> Allocator::allowed_price(SetId set, ZoneId zone, SizeId size, Priority priority,
                                                Blocks& blocks) const {
+  blocks.sizes_examined = true;
   const auto price = fleet_.price_usd_per_hour(zone, size, priority);
   if (!price) {
     return std::nullopt;

@@ -378,6 +378,7 @@ void Simulation::change_spot_price(size_t spec_index, double t_s) {
   const double price = spec.usd_per_hour.value_at(t_s);
   fleet_.set_spot_price(spec.zone, spec.size, price);
   recorder_->on_spot_price_change(spec.zone, spec.size, t_s);
+  capacity_freed_ = true;  // pending VMs blocked by maxPrice may fit now
 
   // A VM whose positive maxPrice the price now exceeds gets a notice, then is evicted for price.
   const PoolState& pool = fleet_.pool(spec.zone, spec.size, Priority::Spot);

@@ -176,7 +176,8 @@ void Recorder::on_spot_price_change(ZoneId zone, SizeId size, double t_s) {
 
 void Recorder::note_domain_exposure(SetId set, int running, int largest_domain_running, int stopped) {
   Exposure& exposure = exposures_[set];
-  if (running > 0) {
+  // The exposure of the healthy fleet: while a failure stops VMs, the share of the survivors says little.
+  if (running > 0 && stopped == 0) {
     exposure.worst_share = std::max(exposure.worst_share, static_cast<double>(largest_domain_running) / running);
   }
   if (stopped > 0) {
