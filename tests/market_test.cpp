@@ -487,3 +487,105 @@ events:
   REQUIRE(evictions.size() == 2);
   CHECK(evictions[0].time_s == 95);
 }
+
+TEST_CASE("market: real availability and price traces with restore and an outage", "[market][end-to-end]") {
+  const std::string availability =
+      test::shared_data("spot-traces/availability/16-node/aws-08-27-2023/us-east-2b_v100_1.json");
+  const std::string prices = test::shared_data("aws-spot-price-2022-05/2022-05.tsv");
+  if (availability.empty() || prices.empty()) {
+    WARN("skipped: the shared data folder is absent");
+    return;
+  }
+  const std::string yaml = R"(
+scenario: { name: real-market, duration: P11D, platformRules: ga }
+catalog:
+  sizes:
+    - { name: Standard_NC6s_v3, vCPUs: 6, prices: { eastus: { regular: 3.06, spot: 0.918 } } }
+    - { name: Standard_D64as_v5, vCPUs: 64, prices: { eastus: { regular: 2.752, spot: 1.0 } } }
+    - { name: Standard_D2s_v5, vCPUs: 2, prices: { eastus: { regular: 0.096 } } }
+regions:
+  - name: eastus
+    zones: ["1", "2"]
+    pools:
+      - { size: Standard_NC6s_v3, zones: ["1"], spot: { trace: )" + availability + R"( } }
+    spot:
+      prices:
+        - import: { file: )" + prices + R"(, instanceTypes: { c5ad.16xlarge: Standard_D64as_v5 }, zones: { sae1-az1: "1" } }
+scaleSets:
+  - name: gpu
+    region: eastus
+    zones: ["1"]
+    sku: { name: Standard_NC6s_v3, capacity: 16 }
+    virtualMachineProfile: { priority: Spot, evictionPolicy: Delete }
+    spotRestorePolicy: { enabled: true, restoreTimeout: P60D }
+    provisioningTime: PT0S
+  - name: hpc
+    region: eastus
+    zones: ["1"]
+    sku: { name: Standard_D64as_v5, capacity: 0 }
+    virtualMachineProfile: { priority: Spot, evictionPolicy: Delete, billingProfile: { maxPrice: 1.35 } }
+    provisioningTime: PT0S
+  - name: web
+    region: eastus
+    zones: ["1", "2"]
+    sku: { name: Standard_D2s_v5, capacity: 4 }
+events:
+  - { at: PT1S, setCapacity: { scaleSet: hpc, capacity: 2 } }
+  - { at: P3D, zoneOutage: { region: eastus, zone: "2", duration: PT6H } }
+outputs: { timeline: false }
+)";
+  const auto result = test::run_scenario("real-market", yaml);
+  REQUIRE(result.status == 0);
+
+  // The GPU fleet fills the pool up to 16 VMs; each drop evicts what no longer fits, and each rise first restores
+  // VMs evicted earlier, in eviction order, then places VMs that never fitted.
+  const auto values = json_trace_values(availability);
+  long evictions = 0;
+  long restores = 0;
+  long waiting = 0;
+  long level = std::min<long>(static_cast<long>(values[0]), 16);
+  for (size_t i = 1; i < values.size() && i * 300.0 <= 11 * 86400.0; ++i) {
+    const long fit = std::min<long>(static_cast<long>(values[i]), 16);
+    if (fit < level) {
+      evictions += level - fit;
+      waiting += level - fit;
+    } else if (fit > level) {
+      const long restored = std::min(waiting, fit - level);
+      restores += restored;
+      waiting -= restored;
+    }
+    level = fit;
+  }
+  long capacity_evictions = 0;
+  long gpu_restores = 0;
+  for (const auto& row : result.of_kind("evict", "capacity")) {
+    capacity_evictions += row.scale_set == "gpu";
+  }
+  for (const auto& row : result.of_kind("restore")) {
+    gpu_restores += row.scale_set == "gpu";
+  }
+  CHECK(capacity_evictions == evictions);
+  CHECK(gpu_restores == restores);
+
+  // The HPC VMs wait for the price to drop under maxPrice, then leave 30 seconds after it rises again.
+  const auto price_evictions = result.of_kind("evict", "price");
+  REQUIRE(price_evictions.size() == 2);
+  CHECK(price_evictions[0].scale_set == "hpc");
+  CHECK(price_evictions[0].time_s == 95);
+  CHECK(result.of_kind("eviction_notice").size() == 2);
+
+  // The outage of zone 2 stops the web VMs there and brings them back six hours later.
+  const auto starts = result.of_kind("outage_start");
+  const auto ends = result.of_kind("outage_end");
+  long web_stopped = 0;
+  long web_restarted = 0;
+  for (const auto& row : starts) {
+    web_stopped += row.scale_set == "web" ? row.count : 0;
+  }
+  for (const auto& row : ends) {
+    web_restarted += row.scale_set == "web" ? row.count : 0;
+    CHECK(row.time_s == 3 * 86400 + 6 * 3600);
+  }
+  CHECK(web_stopped == 2);
+  CHECK(web_restarted == 2);
+}
