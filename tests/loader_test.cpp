@@ -348,3 +348,67 @@ TEST_CASE("loader: real Spot availability trace: counts drive a pool", "[loader]
   CHECK(series.max_value() <= 16);
   CHECK(series.times_s[1] - series.times_s[0] == 300);
 }
+
+TEST_CASE("loader: autoscale profiles with schedules and Windows time zones", "[loader][autoscale]") {
+  const std::string autoscale = R"(    autoscale:
+      profiles:
+        - name: default
+          capacity: { minimum: 1, maximum: 10, default: 2 }
+        - name: weekdays
+          capacity: { minimum: 3, maximum: 10, default: 3 }
+          recurrence: { frequency: Week, schedule: { timeZone: Pacific Standard Time, days: [Monday, "5"], hours: [8], minutes: [30] } }
+        - name: sale
+          capacity: { minimum: 8, maximum: 20, default: 8 }
+          fixedDate: { timeZone: Tokyo Standard Time, start: "2024-01-01T09:00:00", end: "2024-01-01T18:00:00" }
+)";
+  const Scenario scenario = test::load_yaml(valid_yaml(autoscale));
+  const AutoscaleSetting& setting = *scenario.scale_sets[0].autoscale;
+  REQUIRE(setting.profiles.size() == 3);
+  const Recurrence& recurrence = *setting.profiles[1].recurrence;
+  CHECK(recurrence.time_zone == "America/Los_Angeles");
+  CHECK(recurrence.days == ((1u << 1) | (1u << 5)));
+  CHECK(recurrence.hours == std::vector<int>{8});
+  const FixedDate& fixed = *setting.profiles[2].fixed_date;
+  CHECK(fixed.time_zone == "Asia/Tokyo");
+  CHECK(fixed.start_unix_s == 1704067200);  // 09:00 in Tokyo is midnight UTC
+  CHECK(fixed.end_unix_s == 1704067200 + 9 * 3600);
+}
+
+TEST_CASE("loader: autoscale schedule mistakes", "[loader][autoscale]") {
+  auto errors_for = [](const std::string& profile) {
+    return test::load_errors(valid_yaml("    autoscale:\n      profiles:\n        - capacity: { minimum: 1, maximum: 3, default: 2 }\n" + profile));
+  };
+  CHECK_THAT(errors_for("          recurrence: { frequency: Week, schedule: { timeZone: Pacific Standard Tme, days: [Monday], hours: [8], minutes: [0] } }\n"),
+             Contains("'Pacific Standard Tme' is not a Windows time zone name; did you mean 'Pacific Standard Time'?"));
+  CHECK_THAT(errors_for("          recurrence: { frequency: Day, schedule: { days: [Monday], hours: [8], minutes: [0] } }\n"),
+             Contains("'Day' is not a valid recurrence frequency"));
+  CHECK_THAT(errors_for("          recurrence: { frequency: Week, schedule: { days: [Moonday], hours: [8], minutes: [0] } }\n"),
+             Contains("did you mean 'Monday'?"));
+  CHECK_THAT(errors_for("          recurrence: { frequency: Week, schedule: { days: [Monday], hours: [24], minutes: [0] } }\n"),
+             Contains("24 is out of range; valid: 0 to 23"));
+  CHECK_THAT(errors_for("          fixedDate: { start: \"2024-01-02T00:00:00\", end: \"2024-01-01T00:00:00\" }\n"),
+             Contains("the end must come after the start"));
+  CHECK_THAT(errors_for("          rules:\n            - metricTrigger: { metricName: Requets, timeGrain: PT1M, statistic: Average, timeWindow: PT5M, operator: GreaterThan, threshold: 1 }\n"
+                        "              scaleAction: { direction: Increase, type: ChangeCount, value: 1, cooldown: PT5M }\n"),
+             Contains("metric 'Requets' has no source"));
+}
+
+TEST_CASE("loader: named metric traces and their gaps", "[loader][metrics]") {
+  const std::string dir = test::scratch_dir("metrics");
+  std::ofstream(dir + "/requests.csv") << "time_s,value\n0,100\n60,120\n120,90\n1200,80\n1260,70\n";
+  std::ofstream(dir + "/scenario.yaml") << valid_yaml(
+      "    workload:\n      metrics:\n        - { name: Requests, trace: requests.csv, per: set }\n"
+      "    autoscale:\n      profiles:\n        - capacity: { minimum: 1, maximum: 3, default: 2 }\n"
+      "          rules:\n            - metricTrigger: { metricName: Requests, timeGrain: PT1M, statistic: Sum, "
+      "timeWindow: PT5M, operator: GreaterThan, threshold: 100 }\n"
+      "              scaleAction: { direction: Increase, type: ChangeCount, value: 1, cooldown: PT5M }\n");
+  const Scenario scenario = load_scenario(dir + "/scenario.yaml");
+  const NamedMetric& metric = scenario.scale_sets[0].workload.metrics.at(0);
+  CHECK(metric.name == "Requests");
+  CHECK_FALSE(metric.per_instance);
+  // The median spacing is 60 s, so the default maxGap is 180 s: data stops 180 s after t = 120 until t = 1200.
+  CHECK(metric.available.value_at(200) == 1);
+  CHECK(metric.available.value_at(300) == 0);
+  CHECK(metric.available.value_at(1199) == 0);
+  CHECK(metric.available.value_at(1200) == 1);
+}

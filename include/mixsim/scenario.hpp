@@ -158,15 +158,41 @@ struct CapacityLimits {
   int default_count = 0;
 };
 
+/// A profile active in [start, end), both given as wall-clock times in a time zone and stored as Unix times.
+struct FixedDate {
+  std::string time_zone;  // tz database id
+  double start_unix_s = 0;
+  double end_unix_s = 0;
+};
+
+/// A weekly profile that starts at each listed day, hour and minute in its time zone and runs until another
+/// profile starts.
+struct Recurrence {
+  std::string time_zone;  // tz database id
+  uint8_t days = 0;       // bit d set = weekday d, 0 = Sunday
+  std::vector<int> hours;
+  std::vector<int> minutes;
+};
+
 struct AutoscaleProfile {
   std::string name;
   CapacityLimits capacity;
   std::vector<ScaleRule> rules;
+  std::optional<FixedDate> fixed_date;
+  std::optional<Recurrence> recurrence;
+};
+
+enum class PredictiveMode : uint8_t { Disabled, ForecastOnly, Enabled };
+
+struct PredictivePolicy {
+  PredictiveMode mode = PredictiveMode::Disabled;
+  double look_ahead_s = 0;
 };
 
 struct AutoscaleSetting {
   bool enabled = true;
-  std::vector<AutoscaleProfile> profiles;  // the first profile without a schedule is the default
+  std::vector<AutoscaleProfile> profiles;  // at most one without fixedDate or recurrence: the default
+  PredictivePolicy predictive;
 };
 
 // --- workload ----------------------------------------------------------------------------------------------
@@ -183,8 +209,19 @@ struct Demand {
   StepSeries trace;              // in the demand's unit
 };
 
+/// A metric other than Percentage CPU, from a trace, for autoscale rules that name it.
+struct NamedMetric {
+  std::string name;
+  StepSeries values;
+  /// 1 where the metric has data, 0 over gaps longer than the trace's maxGap.
+  StepSeries available;
+  /// true: the trace gives each instance's value; false: the value of the whole set, shared by running VMs.
+  bool per_instance = false;
+};
+
 struct Workload {
   std::optional<Demand> demand;
+  std::vector<NamedMetric> metrics;
 };
 
 // --- scale sets --------------------------------------------------------------------------------------------

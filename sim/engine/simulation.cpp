@@ -55,7 +55,12 @@ Simulation::Simulation(const Scenario& scenario, const RunOptions& options)
 
   for (const ScaleSetSpec& set : scenario.scale_sets) {
     if (set.autoscale) {
-      autoscalers_.push_back(std::make_unique<AutoscaleEngine>(*set.autoscale, scenario.options));
+      std::vector<std::string> metric_names;
+      for (const NamedMetric& metric : set.workload.metrics) {
+        metric_names.push_back(metric.name);
+      }
+      autoscalers_.push_back(
+          std::make_unique<AutoscaleEngine>(*set.autoscale, scenario.options, scenario.start_unix_s, metric_names));
       any_autoscale_ = true;
     } else {
       autoscalers_.push_back(nullptr);
@@ -283,9 +288,14 @@ void Simulation::apply_world_changes(double t_s) {
       pool_changes_.push(PoolChange{next, change.pool});
     }
   }
-  // Demand is a step function; the agenda wakes at each of its changes, so reading it here is enough.
+  // Demand and named metrics are step functions; the agenda wakes at each of their changes, so reading them
+  // here is enough.
   for (SetId set = 0; set < scenario_.scale_sets.size(); ++set) {
     recorder_->set_demand(set, demand_at(set, t_s));
+    const auto& metrics = scenario_.scale_sets[set].workload.metrics;
+    for (size_t metric = 0; metric < metrics.size(); ++metric) {
+      recorder_->set_metric(set, metric, metrics[metric].values.value_at(t_s), metrics[metric].available.value_at(t_s) > 0);
+    }
   }
 }
 
@@ -515,9 +525,14 @@ void Simulation::evaluate_autoscale(double t_s) {
     }
     const int running = fleet_.set(set).by_state[static_cast<int>(VmState::Running)];
     const AutoscaleDecision decision = autoscalers_[set]->evaluate(t_s, fleet_.capacity(set), running);
+    recorder_->set_forecast(set, autoscalers_[set]->last_forecast_cpu());
     for (const AutoscaleAction& action : decision.actions) {
       if (action.kind == AutoscaleAction::Kind::FlappingSkip) {
         recorder_->record_action(t_s, set, "flapping_skip", 0, action.detail);
+        continue;
+      }
+      if (action.kind == AutoscaleAction::Kind::ProfileSwitch) {
+        recorder_->record_action(t_s, set, "profile_switch", 0, action.detail);
         continue;
       }
       if (action.kind == AutoscaleAction::Kind::FlappingShortened) {
@@ -832,19 +847,23 @@ double Simulation::demand_at(SetId set, double t_s) const {
 }
 
 double Simulation::next_demand_change(SetId set, double t_s) const {
+  double next = kInfinity;
+  for (const NamedMetric& metric : scenario_.scale_sets[set].workload.metrics) {
+    next = std::min({next, metric.values.next_change_after(t_s), metric.available.next_change_after(t_s)});
+  }
   const auto& demand = scenario_.scale_sets[set].workload.demand;
   if (!demand) {
-    return kInfinity;
+    return next;
   }
   switch (demand->kind) {
     case Demand::Kind::Constant:
-      return kInfinity;
+      return next;
     case Demand::Kind::Trace:
-      return demand->trace.next_change_after(t_s);
+      return std::min(next, demand->trace.next_change_after(t_s));
     case Demand::Kind::Diurnal:
-      return next_on_grid(t_s, kMinuteS);
+      return std::min(next, next_on_grid(t_s, kMinuteS));
   }
-  return kInfinity;
+  return next;
 }
 
 // --- observer and end ----------------------------------------------------------------------------------------

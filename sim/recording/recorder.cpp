@@ -46,7 +46,17 @@ Recorder::Recorder(const Scenario& scenario, const Fleet& fleet, const std::stri
       set_costs_(scenario.scale_sets.size()),
       counts_(scenario.scale_sets.size()),
       spot_cells_(scenario.zones.size() * scenario.sizes.size()),
-      exposures_(scenario.scale_sets.size()) {
+      exposures_(scenario.scale_sets.size()),
+      forecasts_(scenario.scale_sets.size()) {
+  for (SetId set = 0; set < scenario.scale_sets.size(); ++set) {
+    const ScaleSetSpec& spec = scenario.scale_sets[set];
+    for (const NamedMetric& metric : spec.workload.metrics) {
+      NamedMeter meter;
+      meter.per_instance = metric.per_instance;
+      meters_[set].named.push_back(meter);
+    }
+    any_forecast_ = any_forecast_ || (spec.autoscale && spec.autoscale->predictive.mode != PredictiveMode::Disabled);
+  }
   std::vector<bool> region_used(scenario.regions.size(), false);
   for (const ScaleSetSpec& set : scenario.scale_sets) {
     region_used[set.region] = true;
@@ -74,7 +84,8 @@ Recorder::Recorder(const Scenario& scenario, const Fleet& fleet, const std::stri
     for (ZoneId zone : timeline_zones_) {
       fmt::format_to(std::back_inserter(out), ",running.zone.{}", scenario.zones[zone].label);
     }
-    out.append(std::string_view(",provisioning,pending,stopped,failed\n"));
+    out.append(std::string_view(",provisioning,pending,stopped,failed"));
+    out.append(std::string_view(any_forecast_ ? ",forecast_cpu_percent\n" : "\n"));
   }
 }
 
@@ -223,6 +234,16 @@ void Recorder::advance(double t_s) {
       meter.minute_cpu_s += cpu * dt;
       meter.minute_count_s += running * dt;
       meter.minute_sum_s += cpu * running * dt;
+      // A set-wide value is shared by the running VMs; a per-instance value is each VM's.
+      for (NamedMeter& named : meter.named) {
+        if (!named.available) {
+          continue;
+        }
+        named.covered_s += dt;
+        named.average_s += (named.per_instance ? named.value : named.value / running) * dt;
+        named.sum_s += (named.per_instance ? named.value * running : named.value) * dt;
+        named.count_s += running * dt;
+      }
     }
     meter.last_s = t_s;
   }
@@ -231,16 +252,32 @@ void Recorder::advance(double t_s) {
 MinuteSample Recorder::take_minute_sample(SetId set) {
   Meter& meter = meters_[set];
   MinuteSample sample;
+  MetricMinute cpu;
   if (meter.minute_covered_s > 0) {
-    sample.available = true;
-    sample.cpu_percent = meter.minute_cpu_s / meter.minute_covered_s;
-    sample.running_vms = meter.minute_count_s / meter.minute_covered_s;
-    sample.cpu_percent_sum = meter.minute_sum_s / meter.minute_covered_s;
+    cpu.available = true;
+    cpu.average = meter.minute_cpu_s / meter.minute_covered_s;
+    cpu.count = meter.minute_count_s / meter.minute_covered_s;
+    cpu.sum = meter.minute_sum_s / meter.minute_covered_s;
   }
+  sample.metrics.push_back(cpu);
   meter.minute_covered_s = 0;
   meter.minute_cpu_s = 0;
   meter.minute_count_s = 0;
   meter.minute_sum_s = 0;
+  for (NamedMeter& named : meter.named) {
+    MetricMinute minute;
+    if (named.covered_s > 0) {
+      minute.available = true;
+      minute.average = named.average_s / named.covered_s;
+      minute.sum = named.sum_s / named.covered_s;
+      minute.count = named.count_s / named.covered_s;
+    }
+    sample.metrics.push_back(minute);
+    named.covered_s = 0;
+    named.average_s = 0;
+    named.sum_s = 0;
+    named.count_s = 0;
+  }
   return sample;
 }
 
@@ -301,9 +338,16 @@ void Recorder::write_timeline_rows(double t_s) {
     for (ZoneId zone : timeline_zones_) {
       fmt::format_to(std::back_inserter(out), ",{}", state.running_by_zone[zone]);
     }
-    fmt::format_to(std::back_inserter(out), ",{},{},{},{}\n", state.by_state[static_cast<int>(VmState::Provisioning)],
+    fmt::format_to(std::back_inserter(out), ",{},{},{},{}", state.by_state[static_cast<int>(VmState::Provisioning)],
                    state.pending_count(), state.by_state[static_cast<int>(VmState::Stopped)],
                    state.by_state[static_cast<int>(VmState::Failed)]);
+    if (any_forecast_) {
+      out.push_back(',');
+      if (forecasts_[set]) {
+        fmt::format_to(std::back_inserter(out), "{:.4f}", *forecasts_[set]);
+      }
+    }
+    out.push_back('\n');
   }
   timeline_file_->maybe_flush();
 }

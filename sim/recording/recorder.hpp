@@ -44,6 +44,13 @@ class Recorder : public FleetObserver {
   void advance(double t_s);
 
   void set_demand(SetId set, double vcpus) { meters_[set].demand_vcpus = vcpus; }
+  /// Sets the current value of the set's named metric `metric` (its index in workload.metrics).
+  void set_metric(SetId set, size_t metric, double value, bool available) {
+    meters_[set].named[metric].value = value;
+    meters_[set].named[metric].available = available;
+  }
+  /// Sets the Percentage CPU forecast that the timeline reports (empty: none).
+  void set_forecast(SetId set, std::optional<double> cpu_percent) { forecasts_[set] = cpu_percent; }
   double demand(SetId set) const { return meters_[set].demand_vcpus; }
 
   /// Returns the minute that ends at t_s and starts a new one. Requires advance(t_s) first.
@@ -72,8 +79,19 @@ class Recorder : public FleetObserver {
   nlohmann::ordered_json finish(double t_end_s, int64_t events_processed);
 
  private:
+  /// One named metric's current value and its integrals over the current minute.
+  struct NamedMeter {
+    double value = 0;
+    bool available = true;
+    bool per_instance = false;
+    double covered_s = 0;
+    double average_s = 0;
+    double sum_s = 0;
+    double count_s = 0;
+  };
   struct Meter {
     double demand_vcpus = 0;
+    std::vector<NamedMeter> named;
     double last_s = 0;
     double minute_covered_s = 0;
     double minute_cpu_s = 0;
@@ -131,6 +149,8 @@ class Recorder : public FleetObserver {
   std::unordered_map<uint64_t, uint32_t> cell_index_;
   std::vector<std::vector<uint32_t>> spot_cells_;  // by (zone, size): Spot billing cells, for price changes
   std::vector<Exposure> exposures_;
+  std::vector<std::optional<double>> forecasts_;  // by set
+  bool any_forecast_ = false;  // a set has predictive autoscale: the timeline has a forecast column
   std::vector<ZoneId> timeline_zones_;  // zones of the regions that hold a set, in listed order
 };
 

@@ -99,8 +99,10 @@ std::optional<std::vector<StepSeries>> read_capacity_profile(Context& context, c
 void read_spot_prices(Context& context, const Node& node, const std::string& path, RegionId region, Draft& draft);
 
 /// Reads the `autoscale` block of a scale set.
+/// Reads the `autoscale` block of a scale set whose workload provides the metrics `metric_names` (besides
+/// Percentage CPU).
 std::optional<AutoscaleSetting> read_autoscale(Context& context, const Node& node, const std::string& path,
-                                               const Draft& draft);
+                                               const Draft& draft, const std::vector<std::string>& metric_names);
 
 /// Reads a `skuProfile.vmSizes` list: 1 to 5 sizes, no duplicates, each in the catalog. `origins` receives where
 /// each size was named.

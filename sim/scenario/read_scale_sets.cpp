@@ -1,6 +1,7 @@
 // The `scaleSets` section.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -272,10 +273,101 @@ std::optional<Demand> read_demand(Context& context, const Node& node, const std:
   return demand;
 }
 
+// Marks as unavailable the stretches of a metric trace where the next point comes later than `max_gap_s`: the
+// metric has no data from max_gap_s after a point until the next point.
+StepSeries availability_of(const StepSeries& values, double max_gap_s) {
+  StepSeries available;
+  available.times_s.push_back(values.times_s.front());
+  available.values.push_back(1);
+  for (size_t i = 0; i + 1 < values.times_s.size(); ++i) {
+    if (values.times_s[i + 1] - values.times_s[i] > max_gap_s) {
+      available.times_s.push_back(values.times_s[i] + max_gap_s);
+      available.values.push_back(0);
+      available.times_s.push_back(values.times_s[i + 1]);
+      available.values.push_back(1);
+    }
+  }
+  available.period_s = values.period_s;
+  return available;
+}
+
+double median_gap(const StepSeries& series) {
+  std::vector<double> gaps;
+  for (size_t i = 1; i < series.times_s.size(); ++i) {
+    gaps.push_back(series.times_s[i] - series.times_s[i - 1]);
+  }
+  if (gaps.empty()) {
+    return kInfinity;
+  }
+  std::nth_element(gaps.begin(), gaps.begin() + static_cast<std::ptrdiff_t>(gaps.size() / 2), gaps.end());
+  return gaps[gaps.size() / 2];
+}
+
+std::optional<NamedMetric> read_named_metric(Context& context, const Node& node, const std::string& path,
+                                             const Draft& draft) {
+  MapReader reader(context, node, path,
+                   KeySet{{"name", "trace", "column", "align", "offset", "scale", "loop", "per", "maxGap"}});
+  if (!reader.is_mapping()) {
+    return std::nullopt;
+  }
+  NamedMetric metric;
+  const Node* name = reader.required("name", "the metric name autoscale rules use, e.g. Requests");
+  const auto metric_name = name ? read_name(context, *name, reader.path("name")) : std::nullopt;
+  if (metric_name && *metric_name == kPercentageCpu) {
+    context.error(*name, reader.path("name"), "Percentage CPU comes from workload.demand; name another metric");
+    return std::nullopt;
+  }
+  if (reader.required("trace", "a CSV or JSON trace of the metric") == nullptr || !metric_name) {
+    return std::nullopt;
+  }
+  metric.name = *metric_name;
+  if (const Node* per = reader.get("per")) {
+    const auto value = read_enum<bool>(context, *per, reader.path("per"), {{"set", false}, {"instance", true}},
+                                       "metric scope (set: the whole set's value; instance: each VM's value)");
+    if (!value) {
+      return std::nullopt;
+    }
+    metric.per_instance = *value;
+  }
+  auto values = read_trace_spec(context, reader, -1e15, draft.scenario.start_unix_s);
+  if (!values) {
+    return std::nullopt;
+  }
+  double max_gap = 3 * median_gap(*values);
+  if (const Node* gap = reader.get("maxGap")) {
+    const auto value = read_duration(context, *gap, reader.path("maxGap"), 1, limits::kMaxDurationS);
+    if (!value) {
+      return std::nullopt;
+    }
+    max_gap = *value;
+  }
+  metric.available = availability_of(*values, max_gap);
+  metric.values = std::move(*values);
+  return metric;
+}
+
 void read_workload(Context& context, const Node& node, const std::string& path, ScaleSetSpec& set, const Draft& draft) {
-  MapReader reader(context, node, path, KeySet{{"demand"}, {"metrics"}});
+  MapReader reader(context, node, path, KeySet{{"demand", "metrics"}});
   if (const Node* demand = reader.get("demand")) {
     set.workload.demand = read_demand(context, *demand, reader.path("demand"), draft);
+  }
+  if (const Node* metrics = reader.get("metrics")) {
+    if (const auto* items = read_list(context, *metrics, reader.path("metrics"))) {
+      for (size_t i = 0; i < items->size(); ++i) {
+        const std::string item_path = index_path(reader.path("metrics"), i);
+        auto metric = read_named_metric(context, *(*items)[i], item_path, draft);
+        if (!metric) {
+          continue;
+        }
+        const bool repeated = std::any_of(set.workload.metrics.begin(), set.workload.metrics.end(),
+                                          [&](const NamedMetric& other) { return other.name == metric->name; });
+        if (repeated) {
+          context.error(*(*items)[i], item_path, "metric " + quote(metric->name) + " is defined twice");
+          continue;
+        }
+        set.workload.metrics.push_back(std::move(*metric));
+      }
+    }
   }
 }
 
@@ -454,7 +546,11 @@ void read_scale_set(Context& context, const Node& node, const std::string& path,
     read_workload(context, *workload, reader.path("workload"), set, draft);
   }
   if (const Node* autoscale = reader.get("autoscale")) {
-    set.autoscale = read_autoscale(context, *autoscale, reader.path("autoscale"), draft);
+    std::vector<std::string> metric_names;
+    for (const NamedMetric& metric : set.workload.metrics) {
+      metric_names.push_back(metric.name);
+    }
+    set.autoscale = read_autoscale(context, *autoscale, reader.path("autoscale"), draft, metric_names);
   }
   if (const Node* restore = reader.get("spotRestorePolicy")) {
     read_spot_restore(context, *restore, reader.path("spotRestorePolicy"), set, reader.get("autoscale") != nullptr, draft);
