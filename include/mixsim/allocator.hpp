@@ -80,12 +80,20 @@ class Allocator {
   std::optional<double> allowed_price(SetId set, ZoneId zone, SizeId size, Priority priority, Blocks& blocks) const;
   bool prefers(SetId set, const Candidate& a, const Candidate& b) const;
   std::optional<uint8_t> choose_fault_domain(SetId set) const;
-  std::vector<uint32_t> removal_domains(SetId set, std::string* blocked_reason) const;
+  const std::vector<uint32_t>& removal_domains(SetId set, std::string* blocked_reason) const;
   Priority class_to_remove(SetId set) const;
   bool cancel_one_pending(SetId set);
 
+  struct Choice {
+    uint32_t domain;
+    SizeId size;
+  };
+
   const Scenario& scenario_;
   Fleet& fleet_;
+  // Scratch space for choose_victim, which runs once per VM removed: reused so that it allocates nothing.
+  mutable std::vector<uint32_t> scratch_domains_;
+  mutable std::vector<Choice> scratch_chosen_;
 };
 
 }  // namespace mixsim

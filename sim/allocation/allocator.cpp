@@ -1,6 +1,7 @@
 #include "mixsim/allocator.hpp"
 
 #include <algorithm>
+#include <array>
 #include <tuple>
 
 #include "mixsim/check.hpp"
@@ -68,6 +69,9 @@ int rank_of(const SetState& state, SizeId size) {
   const int position = profile_position(state, size);
   return position < 0 ? 0 : state.sizes[static_cast<size_t>(position)].rank;
 }
+
+// A region lists at most this many zones, so a set spans at most as many.
+constexpr size_t kMaxZonesPerSet = 16;
 
 // Sums free capacity over zones without overflowing when a pool is unlimited.
 int64_t add_free(int64_t total, int64_t free) {
@@ -245,13 +249,24 @@ std::optional<Allocator::Placement> Allocator::choose_placement(SetId set, Prior
     return std::nullopt;
   }
 
-  // The zone with the fewest VMs of the set first, deallocated VMs counted.
-  std::vector<ZoneId> zones = set_zones;
-  std::stable_sort(zones.begin(), zones.end(), [&](ZoneId a, ZoneId b) {
-    return fleet_.balance_count(set, a) < fleet_.balance_count(set, b);
-  });
-  const int min_count = fleet_.balance_count(set, zones.front());
-  for (ZoneId zone : zones) {
+  // The zone with the fewest VMs of the set first, deallocated VMs counted. This runs once per VM placed, so the
+  // few zones are ordered in place by an insertion sort (stable: ties keep the listed order).
+  std::array<ZoneId, kMaxZonesPerSet> zones{};
+  std::array<int, kMaxZonesPerSet> counts{};
+  const size_t zone_count = std::min(set_zones.size(), kMaxZonesPerSet);
+  for (size_t i = 0; i < zone_count; ++i) {
+    const int count = fleet_.balance_count(set, set_zones[i]);
+    size_t j = i;
+    for (; j > 0 && counts[j - 1] > count; --j) {
+      zones[j] = zones[j - 1];
+      counts[j] = counts[j - 1];
+    }
+    zones[j] = set_zones[i];
+    counts[j] = count;
+  }
+  const int min_count = counts[0];
+  for (size_t i = 0; i < zone_count; ++i) {
+    const ZoneId zone = zones[i];
     // Strict balance forbids placing in a zone that already has more VMs than the emptiest one.
     if (spec.zone_balance && fleet_.balance_count(set, zone) > min_count) {
       blocks.zone_balance = true;
@@ -356,10 +371,11 @@ Order policy_order(const ScaleSetSpec& spec, const PlatformOptions& options) {
 
 }  // namespace
 
-std::vector<uint32_t> Allocator::removal_domains(SetId set, std::string* blocked_reason) const {
+const std::vector<uint32_t>& Allocator::removal_domains(SetId set, std::string* blocked_reason) const {
   const ScaleSetSpec& spec = scenario_.scale_sets[set];
   const SetState& state = fleet_.set(set);
-  std::vector<uint32_t> domains;
+  std::vector<uint32_t>& domains = scratch_domains_;
+  domains.clear();
 
   // A regional set balances fault domains under the Default policy only; OldestVM and NewestVM apply across it.
   const bool balance = spec.zonal || spec.scale_in_rule == ScaleInRule::Default;
@@ -414,7 +430,7 @@ std::optional<VmRef> Allocator::choose_victim(SetId set, std::string* blocked_re
   const size_t size_count = scenario_.sizes.size();
 
   // 1. Balance: only the zones (or fault domains) holding the most VMs of the set, and none that is down.
-  const std::vector<uint32_t> domains = removal_domains(set, blocked_reason);
+  const std::vector<uint32_t>& domains = removal_domains(set, blocked_reason);
   if (domains.empty()) {
     return std::nullopt;
   }
@@ -486,11 +502,8 @@ std::optional<VmRef> Allocator::choose_victim(SetId set, std::string* blocked_re
     return key;
   };
 
-  struct Choice {
-    uint32_t domain;
-    SizeId size;
-  };
-  std::vector<Choice> chosen;  // buckets the scale-in policy then picks from
+  std::vector<Choice>& chosen = scratch_chosen_;  // buckets the scale-in policy then picks from
+  chosen.clear();
   std::optional<std::tuple<int, double, double, int>> best;
   for (uint32_t domain : domains) {
     for (SizeId size = 0; size < size_count; ++size) {

@@ -1,5 +1,7 @@
 #include "recorder.hpp"
 
+#include <fmt/compile.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -22,6 +24,14 @@ double ratio_or_one(double numerator, double denominator) {
 }
 
 }  // namespace
+
+void append_text(fmt::memory_buffer& out, std::string_view text) { out.append(text.data(), text.data() + text.size()); }
+
+std::string csv_field(std::string_view field) {
+  fmt::memory_buffer out;
+  append_csv_field(out, field);
+  return fmt::to_string(out);
+}
 
 void append_csv_field(fmt::memory_buffer& out, std::string_view field) {
   if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
@@ -57,6 +67,16 @@ Recorder::Recorder(const Scenario& scenario, const Fleet& fleet, const std::stri
     }
     any_forecast_ = any_forecast_ || (spec.autoscale && spec.autoscale->predictive.mode != PredictiveMode::Disabled);
   }
+  for (const ScaleSetSpec& set : scenario.scale_sets) {
+    set_fields_.push_back(csv_field(set.name));
+  }
+  for (const VmSize& size : scenario.sizes) {
+    size_fields_.push_back(csv_field(size.name));
+  }
+  for (const Zone& zone : scenario.zones) {
+    zone_fields_.push_back(csv_field(zone.label));
+  }
+
   std::vector<bool> region_used(scenario.regions.size(), false);
   for (const ScaleSetSpec& set : scenario.scale_sets) {
     region_used[set.region] = true;
@@ -104,7 +124,22 @@ double Recorder::compute_price(SetId set, ZoneId zone, SizeId size, Priority pri
   return spot;
 }
 
-Recorder::BillingCell& Recorder::cell_for(const Vm& vm) {
+Recorder::BillingCell& Recorder::cell_for(VmRef ref, const Vm& vm) {
+  // A VM keeps its cell for its whole life; the cache saves a hash lookup on each of its changes.
+  if (ref < cell_of_vm_.size() && cell_generation_[ref] == vm.generation) {
+    return cells_[cell_of_vm_[ref]];
+  }
+  BillingCell& cell = find_cell(vm);
+  if (ref >= cell_of_vm_.size()) {
+    cell_of_vm_.resize(ref + 1);
+    cell_generation_.resize(ref + 1, 0);
+  }
+  cell_of_vm_[ref] = static_cast<uint32_t>(&cell - cells_.data());
+  cell_generation_[ref] = vm.generation;
+  return cell;
+}
+
+Recorder::BillingCell& Recorder::find_cell(const Vm& vm) {
   const uint64_t key =
       ((static_cast<uint64_t>(vm.set) * scenario_.zones.size() + vm.zone) * scenario_.sizes.size() + vm.size) *
           kPriorityCount +
@@ -140,7 +175,7 @@ void Recorder::advance_set_cost(SetId set, double t_s) {
 
 void Recorder::on_vm_change(VmRef ref, const Vm& vm, std::optional<VmState> from, std::optional<VmState> to,
                             double t_s, std::string_view reason) {
-  BillingCell& cell = cell_for(vm);
+  BillingCell& cell = cell_for(ref, vm);
   advance_cell(cell, t_s);
   advance_set_cost(vm.set, t_s);
 
@@ -287,10 +322,27 @@ void Recorder::write_event_row(double t_s, SetId set, std::string_view kind, std
   if (!events_file_) {
     return;
   }
+  // Rows are written in their millions on long runs: the format strings are compiled and names pre-quoted.
   auto& out = events_file_->buffer();
-  fmt::format_to(std::back_inserter(out), "{},", t_s);
-  append_csv_field(out, scenario_.scale_sets[set].name);
-  fmt::format_to(std::back_inserter(out), ",{},{},{},{},{},{},", kind, vm, size, zone, priority, count);
+  // Most rows share their instant with the row before, so the time's text is kept.
+  if (t_s != row_time_s_ || row_time_text_.size() == 0) {
+    row_time_s_ = t_s;
+    row_time_text_.clear();
+    fmt::format_to(std::back_inserter(row_time_text_), FMT_COMPILE("{},"), t_s);
+  }
+  out.append(row_time_text_.data(), row_time_text_.data() + row_time_text_.size());
+  append_text(out, set_fields_[set]);
+  out.push_back(',');
+  append_text(out, kind);
+  out.push_back(',');
+  append_text(out, vm);
+  out.push_back(',');
+  append_text(out, size);
+  out.push_back(',');
+  append_text(out, zone);
+  out.push_back(',');
+  append_text(out, priority);
+  fmt::format_to(std::back_inserter(out), FMT_COMPILE(",{},"), count);
   append_csv_field(out, detail);
   out.push_back('\n');
   events_file_->maybe_flush();
@@ -300,20 +352,35 @@ void Recorder::record_vm_event(double t_s, VmRef, const Vm& vm, std::string_view
   if (!events_file_) {
     return;
   }
-  const std::string vm_name = fmt::format("{}-{}", scenario_.scale_sets[vm.set].name, vm.instance_id);
-  write_event_row(t_s, vm.set, kind, vm_name, scenario_.sizes[vm.size].name, scenario_.zones[vm.zone].label,
-                  to_string(vm.priority), 1, detail);
+  // The VM's name, <set>-<instance id>, is built in a reused buffer rather than a new string per row.
+  vm_name_.clear();
+  append_text(vm_name_, scenario_.scale_sets[vm.set].name);
+  fmt::format_to(std::back_inserter(vm_name_), FMT_COMPILE("-{}"), vm.instance_id);
+  write_event_row(t_s, vm.set, kind, std::string_view(vm_name_.data(), vm_name_.size()), size_fields_[vm.size],
+                  zone_fields_[vm.zone], to_string(vm.priority), 1, detail);
 }
 
 void Recorder::record_action(double t_s, SetId set, std::string_view kind, int64_t count, std::string_view detail) {
   write_event_row(t_s, set, kind, "", "", "", "", count, detail);
 }
 
+namespace {
+
+// Appends ",<value>" for a count; the timeline has one per size and zone on every row.
+void append_count(fmt::memory_buffer& out, int64_t value) {
+  out.push_back(',');
+  const fmt::format_int text(value);
+  out.append(text.data(), text.data() + text.size());
+}
+
+}  // namespace
+
 void Recorder::write_timeline_rows(double t_s) {
   if (!timeline_file_) {
     return;
   }
   auto& out = timeline_file_->buffer();
+  auto inserter = std::back_inserter(out);
   for (SetId set = 0; set < scenario_.scale_sets.size(); ++set) {
     const SetState& state = fleet_.set(set);
     advance_set_cost(set, t_s);
@@ -322,29 +389,34 @@ void Recorder::write_timeline_rows(double t_s) {
     const int running = state.by_state[static_cast<int>(VmState::Running)];
     const int running_spot = state.running_by_priority[static_cast<int>(Priority::Spot)];
 
-    fmt::format_to(std::back_inserter(out), "{},", t_s);
-    append_csv_field(out, scenario_.scale_sets[set].name);
-    fmt::format_to(std::back_inserter(out), ",{},{},{},{},{},{:.6g},{:.6g},", fleet_.capacity(set), running,
-                   state.by_state[static_cast<int>(VmState::Deallocated)], running - running_spot, running_spot,
-                   demand, std::min(demand, vcpus));
+    fmt::format_to(inserter, FMT_COMPILE("{}"), t_s);
+    out.push_back(',');
+    append_text(out, set_fields_[set]);
+    append_count(out, fleet_.capacity(set));
+    append_count(out, running);
+    append_count(out, state.by_state[static_cast<int>(VmState::Deallocated)]);
+    append_count(out, running - running_spot);
+    append_count(out, running_spot);
+    fmt::format_to(inserter, FMT_COMPILE(",{:.6g},{:.6g},"), demand, std::min(demand, vcpus));
     // Percentage CPU is unavailable while no VM runs: the field stays empty.
     if (running > 0) {
-      fmt::format_to(std::back_inserter(out), "{:.4f}", std::min(100.0, demand / vcpus * 100.0));
+      fmt::format_to(inserter, FMT_COMPILE("{:.4f}"), std::min(100.0, demand / vcpus * 100.0));
     }
-    fmt::format_to(std::back_inserter(out), ",{:.6f}", set_costs_[set].usd);
+    fmt::format_to(inserter, FMT_COMPILE(",{:.6f}"), set_costs_[set].usd);
     for (SizeId size = 0; size < scenario_.sizes.size(); ++size) {
-      fmt::format_to(std::back_inserter(out), ",{}", state.running_by_size[size]);
+      append_count(out, state.running_by_size[size]);
     }
     for (ZoneId zone : timeline_zones_) {
-      fmt::format_to(std::back_inserter(out), ",{}", state.running_by_zone[zone]);
+      append_count(out, state.running_by_zone[zone]);
     }
-    fmt::format_to(std::back_inserter(out), ",{},{},{},{}", state.by_state[static_cast<int>(VmState::Provisioning)],
-                   state.pending_count(), state.by_state[static_cast<int>(VmState::Stopped)],
-                   state.by_state[static_cast<int>(VmState::Failed)]);
+    append_count(out, state.by_state[static_cast<int>(VmState::Provisioning)]);
+    append_count(out, state.pending_count());
+    append_count(out, state.by_state[static_cast<int>(VmState::Stopped)]);
+    append_count(out, state.by_state[static_cast<int>(VmState::Failed)]);
     if (any_forecast_) {
       out.push_back(',');
       if (forecasts_[set]) {
-        fmt::format_to(std::back_inserter(out), "{:.4f}", *forecasts_[set]);
+        fmt::format_to(inserter, FMT_COMPILE("{:.4f}"), *forecasts_[set]);
       }
     }
     out.push_back('\n');

@@ -127,7 +127,8 @@ class Recorder : public FleetObserver {
     double worst_loss = 0;   // largest share of the set's VMs stopped at once by a failure
   };
 
-  BillingCell& cell_for(const Vm& vm);
+  BillingCell& cell_for(VmRef ref, const Vm& vm);
+  BillingCell& find_cell(const Vm& vm);
   void advance_cell(BillingCell& cell, double t_s) const;
   void advance_set_cost(SetId set, double t_s);
   double compute_price(SetId set, ZoneId zone, SizeId size, Priority priority) const;
@@ -147,14 +148,26 @@ class Recorder : public FleetObserver {
   std::vector<ActionCounts> counts_;
   std::vector<BillingCell> cells_;
   std::unordered_map<uint64_t, uint32_t> cell_index_;
+  std::vector<uint32_t> cell_of_vm_;       // by VmRef: the VM's billing cell
+  std::vector<uint32_t> cell_generation_;  // by VmRef: the generation the cached cell belongs to
   std::vector<std::vector<uint32_t>> spot_cells_;  // by (zone, size): Spot billing cells, for price changes
   std::vector<Exposure> exposures_;
   std::vector<std::optional<double>> forecasts_;  // by set
   bool any_forecast_ = false;  // a set has predictive autoscale: the timeline has a forecast column
   std::vector<ZoneId> timeline_zones_;  // zones of the regions that hold a set, in listed order
+  // Names as CSV fields, quoted where they need it, by SetId, SizeId and ZoneId.
+  std::vector<std::string> set_fields_;
+  std::vector<std::string> size_fields_;
+  std::vector<std::string> zone_fields_;
+  fmt::memory_buffer vm_name_;
+  double row_time_s_ = -1;
+  fmt::memory_buffer row_time_text_;
 };
 
 /// Quotes a CSV field as RFC 4180 requires: in double quotes when it holds a comma, quote or line break.
 void append_csv_field(fmt::memory_buffer& out, std::string_view field);
+/// Returns `field` quoted as append_csv_field() writes it.
+std::string csv_field(std::string_view field);
+void append_text(fmt::memory_buffer& out, std::string_view text);
 
 }  // namespace mixsim
