@@ -25,8 +25,8 @@ struct RunOptions {
   int64_t max_events = 2'000'000'000;
   /// Checks every fleet invariant after each instant (O(fleet) per instant; for tests).
   bool check_every_event = false;
-  /// Logs progress at INFO level as simulated time advances.
-  bool progress = true;
+  /// Shows the simulated share of the run on stderr, at most twice a second (for a terminal).
+  bool progress = false;
   /// Extra SimGrid arguments such as --cfg=contexts/factory:thread or --log=mixsim.thres:debug.
   std::vector<std::string> simgrid_args;
 };

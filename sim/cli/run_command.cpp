@@ -183,6 +183,7 @@ int run_command(const std::vector<std::string>& arguments) {
   run.out_dir = out.string();
   run.max_events = options.max_events;
   run.check_every_event = options.check_invariants;
+  run.progress = !options.quiet && ::isatty(STDERR_FILENO) != 0;
   run.simgrid_args.push_back("--log=xbt_cfg.thres:warning");
   for (const std::string& setting : options.log) {
     run.simgrid_args.push_back("--log=" + setting);

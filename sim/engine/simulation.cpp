@@ -4,7 +4,9 @@
 #include <xbt/log.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 
 #include "mixsim/check.hpp"
 #include "scenario/time_format.hpp"
@@ -245,14 +247,24 @@ void Simulation::process_instant(double t_s) {
     const std::string broken = fleet_.check_invariants();
     MIXSIM_CHECK(broken.empty(), fmt::format("at t = {} s: {}", t_s, broken));
   }
-  if (options_.progress && scenario_.duration_s > 0) {
-    const double fraction = t_s / scenario_.duration_s;
-    if (fraction >= last_progress_fraction_ + 0.1) {
-      last_progress_fraction_ = std::floor(fraction * 10) / 10;
-      XBT_VERB("simulated %.0f%% (%s of %s), %lld instants", fraction * 100, format_duration(t_s).c_str(),
-               format_duration(scenario_.duration_s).c_str(), static_cast<long long>(events_processed_));
-    }
+  report_progress(t_s);
+}
+
+void Simulation::report_progress(double t_s) {
+  // Reading the wall clock on every instant would cost more than many instants do; every 4096th is enough.
+  if (!options_.progress || (events_processed_ & 4095) != 0 || scenario_.duration_s <= 0) {
+    return;
   }
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_progress_report_ < std::chrono::milliseconds(500)) {
+    return;
+  }
+  last_progress_report_ = now;
+  progress_shown_ = true;
+  std::fprintf(stderr, "\rmixsim: simulated %5.1f %% (%s of %s), %lld instants ", 100 * t_s / scenario_.duration_s,
+               format_duration(std::floor(t_s)).c_str(), format_duration(scenario_.duration_s).c_str(),
+               static_cast<long long>(events_processed_));
+  std::fflush(stderr);
 }
 
 // --- phases ------------------------------------------------------------------------------------------------
@@ -888,6 +900,9 @@ void Simulation::on_vm_change(VmRef ref, const Vm& vm, std::optional<VmState> fr
 }
 
 nlohmann::ordered_json Simulation::finish() {
+  if (progress_shown_) {
+    std::fprintf(stderr, "\n");
+  }
   const std::string broken = fleet_.check_invariants();
   MIXSIM_CHECK(broken.empty(), "at the end of the run: " + broken);
   auto summary = recorder_->finish(scenario_.duration_s, events_processed_);

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -126,6 +127,7 @@ class Simulation : public FleetObserver {
   void restore_evicted(double t_s);
   void complete_one(const Completion& completion, double t_s);
   double draw_provisioning_time(SetId set);
+  void report_progress(double t_s);
   void track_domain_exposure();
   void evict_at_random_by_rate(double t_s);
   void schedule_rate_eviction(double t_s);
@@ -177,7 +179,8 @@ class Simulation : public FleetObserver {
   double now_s_ = -1;  // the last instant processed; -1 before the instant t = 0
   bool started_ = false;
   int64_t events_processed_ = 0;
-  double last_progress_fraction_ = 0;
+  std::chrono::steady_clock::time_point last_progress_report_ = std::chrono::steady_clock::now();
+  bool progress_shown_ = false;
 };
 
 }  // namespace mixsim
