@@ -14,6 +14,7 @@ inline constexpr int kExitStopped = 3;
 int run_command(const std::vector<std::string>& arguments);
 int validate_command(const std::vector<std::string>& arguments);
 int sweep_command(const std::vector<std::string>& arguments);
+int compare_command(const std::vector<std::string>& arguments);
 int merge_command(const std::vector<std::string>& arguments);
 
 /// Ends the process with the default action of `signal_number`. A shell or a scheduler then reports a batch

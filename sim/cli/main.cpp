@@ -17,6 +17,7 @@ void print_usage(std::ostream& out) {
       << "  mixsim run FILE [options]        simulate a scenario and write its results\n"
       << "  mixsim validate FILE [options]   check a scenario without running it\n"
       << "  mixsim sweep FILE [options]      run a scenario over a matrix of overrides and seeds (a sweep file)\n"
+      << "  mixsim compare DIR [options]     statistics of a sweep's runs, with paired differences\n"
       << "  mixsim merge OUT SHARD_DIR...    combine the folders of a sweep's shards\n"
       << "  mixsim --version | --help\n"
       << "\n"
@@ -61,10 +62,13 @@ int main(int argc, char** argv) {
   if (command == "sweep") {
     return mixsim::cli::sweep_command(arguments);
   }
+  if (command == "compare") {
+    return mixsim::cli::compare_command(arguments);
+  }
   if (command == "merge") {
     return mixsim::cli::merge_command(arguments);
   }
   std::cerr << "mixsim: unknown command '" << command
-            << "'; valid commands: run, validate, sweep, merge (see mixsim --help)\n";
+            << "'; valid commands: run, validate, sweep, compare, merge (see mixsim --help)\n";
   return mixsim::cli::kExitUsage;
 }
