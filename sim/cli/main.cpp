@@ -19,6 +19,7 @@ void print_usage(std::ostream& out) {
       << "  mixsim sweep FILE [options]      run a scenario over a matrix of overrides and seeds (a sweep file)\n"
       << "  mixsim compare DIR [options]     statistics of a sweep's runs, with paired differences\n"
       << "  mixsim merge OUT SHARD_DIR...    combine the folders of a sweep's shards\n"
+      << "  mixsim check [options]           re-run the regression scenarios against their baselines\n"
       << "  mixsim --version | --help\n"
       << "\n"
       << "Run 'mixsim COMMAND --help' for a command's options.\n"
@@ -68,7 +69,10 @@ int main(int argc, char** argv) {
   if (command == "merge") {
     return mixsim::cli::merge_command(arguments);
   }
+  if (command == "check") {
+    return mixsim::cli::check_command(arguments);
+  }
   std::cerr << "mixsim: unknown command '" << command
-            << "'; valid commands: run, validate, sweep, compare, merge (see mixsim --help)\n";
+            << "'; valid commands: run, validate, sweep, compare, merge, check (see mixsim --help)\n";
   return mixsim::cli::kExitUsage;
 }
