@@ -13,5 +13,13 @@ inline constexpr int kExitStopped = 3;
 
 int run_command(const std::vector<std::string>& arguments);
 int validate_command(const std::vector<std::string>& arguments);
+int sweep_command(const std::vector<std::string>& arguments);
+int compare_command(const std::vector<std::string>& arguments);
+int merge_command(const std::vector<std::string>& arguments);
+int check_command(const std::vector<std::string>& arguments);
+
+/// Ends the process with the default action of `signal_number`. A shell or a scheduler then reports a batch
+/// stopped by Ctrl-C or a kill as ended by that signal, not as exiting with a status.
+[[noreturn]] void exit_by_signal(int signal_number);
 
 }  // namespace mixsim::cli

@@ -1,4 +1,6 @@
 // The mixsim command line: dispatches to one command per first argument.
+#include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -14,13 +16,28 @@ void print_usage(std::ostream& out) {
       << "Usage:\n"
       << "  mixsim run FILE [options]        simulate a scenario and write its results\n"
       << "  mixsim validate FILE [options]   check a scenario without running it\n"
+      << "  mixsim sweep FILE [options]      run a scenario over a matrix of overrides and seeds (a sweep file)\n"
+      << "  mixsim compare DIR [options]     statistics of a sweep's runs, with paired differences\n"
+      << "  mixsim merge OUT SHARD_DIR...    combine the folders of a sweep's shards\n"
+      << "  mixsim check [options]           re-run the regression scenarios against their baselines\n"
       << "  mixsim --version | --help\n"
       << "\n"
       << "Run 'mixsim COMMAND --help' for a command's options.\n"
-      << "Exit status: 0 success, 2 invalid input or usage, 3 a run stopped by a guard or a broken invariant.\n";
+      << "Exit status: 0 success, 1 a check found regressions or a batch had failed runs, 2 invalid input or usage,\n"
+      << "3 a run stopped by a guard or a broken invariant.\n";
 }
 
 }  // namespace
+
+namespace mixsim::cli {
+
+void exit_by_signal(int signal_number) {
+  std::signal(signal_number, SIG_DFL);
+  std::raise(signal_number);
+  std::_Exit(128 + signal_number);  // reached only if the signal's default action does not end the process
+}
+
+}  // namespace mixsim::cli
 
 int main(int argc, char** argv) {
   if (argc < 2) {
@@ -43,6 +60,19 @@ int main(int argc, char** argv) {
   if (command == "validate") {
     return mixsim::cli::validate_command(arguments);
   }
-  std::cerr << "mixsim: unknown command '" << command << "'; valid commands: run, validate (see mixsim --help)\n";
+  if (command == "sweep") {
+    return mixsim::cli::sweep_command(arguments);
+  }
+  if (command == "compare") {
+    return mixsim::cli::compare_command(arguments);
+  }
+  if (command == "merge") {
+    return mixsim::cli::merge_command(arguments);
+  }
+  if (command == "check") {
+    return mixsim::cli::check_command(arguments);
+  }
+  std::cerr << "mixsim: unknown command '" << command
+            << "'; valid commands: run, validate, sweep, compare, merge, check (see mixsim --help)\n";
   return mixsim::cli::kExitUsage;
 }

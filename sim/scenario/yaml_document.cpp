@@ -5,6 +5,8 @@
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -266,6 +268,103 @@ NodePtr parse_override_value(const std::string& value_text, const std::string& o
     throw InputError(std::move(diagnostics));
   }
   return node;
+}
+
+namespace {
+
+// True when `text` reads back as the same string scalar without quotes, in flow context too: no indicator
+// characters, and not a word that YAML turns into null.
+bool is_safe_plain(const std::string& text) {
+  if (text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL") {
+    return false;
+  }
+  const auto is_word_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.' || c == '+' || c == '-' ||
+           c == '/';
+  };
+  if (!std::all_of(text.begin(), text.end(), is_word_char)) {
+    return false;
+  }
+  // A leading '-', '+' or '.' is safe only as part of a number such as -0.5 or .5.
+  const char first = text.front();
+  if (first == '-' || first == '+' || first == '.') {
+    return text.size() > 1 && std::isdigit(static_cast<unsigned char>(text[1])) != 0;
+  }
+  return true;
+}
+
+void append_quoted(std::string& out, const std::string& text) {
+  out += '"';
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte < 0x20 || byte == 0x7f) {
+      static const char* const kHex = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+void append_scalar(std::string& out, const std::string& text) {
+  if (is_safe_plain(text)) {
+    out += text;
+  } else {
+    append_quoted(out, text);
+  }
+}
+
+bool append_flow(std::string& out, const Node& node, size_t depth, size_t max_bytes, size_t max_depth) {
+  if (depth > max_depth || out.size() > max_bytes) {
+    return false;
+  }
+  switch (node.kind) {
+    case Node::Kind::Null:
+      out += "null";
+      return true;
+    case Node::Kind::Scalar:
+      append_scalar(out, node.scalar);
+      return out.size() <= max_bytes;
+    case Node::Kind::Sequence:
+      out += '[';
+      for (size_t i = 0; i < node.items.size(); ++i) {
+        out += i == 0 ? "" : ", ";
+        if (!append_flow(out, *node.items[i], depth + 1, max_bytes, max_depth)) {
+          return false;
+        }
+      }
+      out += ']';
+      return true;
+    case Node::Kind::Mapping:
+      out += '{';
+      for (size_t i = 0; i < node.entries.size(); ++i) {
+        out += i == 0 ? "" : ", ";
+        append_scalar(out, node.entries[i].key);
+        out += ": ";
+        if (!append_flow(out, *node.entries[i].value, depth + 1, max_bytes, max_depth)) {
+          return false;
+        }
+      }
+      out += '}';
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<std::string> format_flow(const Node& node, size_t max_bytes, size_t max_depth) {
+  std::string text;
+  if (!append_flow(text, node, 0, max_bytes, max_depth)) {
+    return std::nullopt;
+  }
+  return text;
 }
 
 bool read_text_file(const std::string& path, const std::string& display_file, std::string& text,

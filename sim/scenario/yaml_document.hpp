@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,6 +59,12 @@ NodePtr parse_document(const std::string& text, const std::string& display_file,
 
 /// Parses the VALUE of `--set PATH=VALUE` as YAML; every node's origin names the override.
 NodePtr parse_override_value(const std::string& value_text, const std::string& override_arg);
+
+/// Formats `node` as one line of flow-style YAML that parses back to the same tree, e.g.
+/// `[Standard_D2s_v5, {name: web, peak: "14:00"}]`; the text of a `--set PATH=VALUE` override. Scalars stay plain
+/// when that cannot change how they parse and are double-quoted otherwise. Returns empty when the node nests
+/// deeper than `max_depth` or the text would exceed `max_bytes`, which aliases can cause from a small file.
+std::optional<std::string> format_flow(const Node& node, size_t max_bytes = 1u << 20, size_t max_depth = 200);
 
 /// Reads a whole file into `text`; returns false with a file-level diagnostic when it cannot be read
 /// (missing, a directory, unreadable, too large).
