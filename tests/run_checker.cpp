@@ -65,6 +65,8 @@ void check_timeline(const fs::path& path) {
   std::map<std::string, size_t> column;
   std::vector<size_t> size_columns;
   std::vector<size_t> zone_columns;
+  std::vector<size_t> cost_size_columns;
+  std::vector<size_t> cost_priority_columns;
   for (size_t i = 0; i < header.fields.size(); ++i) {
     const std::string& name = header.fields[i].text;
     column[name] = i;
@@ -73,6 +75,12 @@ void check_timeline(const fs::path& path) {
     }
     if (name.rfind("running.zone.", 0) == 0) {
       zone_columns.push_back(i);
+    }
+    if (name.rfind("cost.size.", 0) == 0) {
+      cost_size_columns.push_back(i);
+    }
+    if (name.rfind("cost.priority.", 0) == 0) {
+      cost_priority_columns.push_back(i);
     }
   }
 
@@ -89,15 +97,16 @@ void check_timeline(const fs::path& path) {
       fail(where + ": wrong number of fields");
       continue;
     }
+    auto sum_of = [&](const std::vector<size_t>& columns) {
+      double sum = 0;
+      for (size_t i : columns) {
+        sum += std::stod(row.fields[i].text);
+      }
+      return sum;
+    };
     const double running = value("running");
-    double by_size = 0;
-    double by_zone = 0;
-    for (size_t i : size_columns) {
-      by_size += std::stod(row.fields[i].text);
-    }
-    for (size_t i : zone_columns) {
-      by_zone += std::stod(row.fields[i].text);
-    }
+    const double by_size = sum_of(size_columns);
+    const double by_zone = sum_of(zone_columns);
     if (by_size != running || by_zone != running) {
       fail(fmt::format("{}: running {} but {} by size and {} by zone", where, running, by_size, by_zone));
     }
@@ -112,6 +121,14 @@ void check_timeline(const fs::path& path) {
       fail(where + ": cpu_percent outside [0, 100]");
     }
     const double cost = value("cost_usd");
+    const double cost_by_size = sum_of(cost_size_columns);
+    const double cost_by_priority = sum_of(cost_priority_columns);
+    // Each column is rounded to 1e-6 USD when written.
+    const double tolerance = 1e-5 * static_cast<double>(cost_size_columns.size() + 1) + 1e-9 * cost;
+    if (std::abs(cost_by_size - cost) > tolerance || std::abs(cost_by_priority - cost) > tolerance) {
+      fail(fmt::format("{}: cost_usd {} but {} by size and {} by priority", where, cost, cost_by_size,
+                       cost_by_priority));
+    }
     if (last_cost.count(set) > 0 && cost < last_cost[set]) {
       fail(fmt::format("{}: cost went down from {} to {}", where, last_cost[set], cost));
     }
@@ -156,6 +173,11 @@ void check_summary(const fs::path& path) {
   check_block(summary, "summary.json");
   for (const auto& [name, block] : summary["scaleSets"].items()) {
     check_block(block, "summary.json scaleSets." + name);
+  }
+  for (const char* key : {"start", "sizes", "scaleSets", "pools"}) {
+    if (!summary["parameters"].contains(key)) {
+      fail(std::string("summary.json: parameters.") + key + " is missing");
+    }
   }
 }
 

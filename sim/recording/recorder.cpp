@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "mixsim/check.hpp"
+#include "scenario_description.hpp"
 
 namespace mixsim {
 
@@ -72,7 +73,14 @@ Recorder::Recorder(const Scenario& scenario, const Fleet& fleet, const std::stri
     for (ZoneId zone : timeline_zones_) {
       fmt::format_to(std::back_inserter(out), ",running.zone.{}", scenario.zones[zone].label);
     }
-    out.append(std::string_view(",provisioning,pending\n"));
+    out.append(std::string_view(",provisioning,pending"));
+    for (const VmSize& size : scenario.sizes) {
+      fmt::format_to(std::back_inserter(out), ",cost.size.{}", size.name);
+    }
+    for (Priority priority : {Priority::Regular, Priority::Spot}) {
+      fmt::format_to(std::back_inserter(out), ",cost.priority.{}", to_string(priority));
+    }
+    out.push_back('\n');
   }
 }
 
@@ -232,11 +240,24 @@ void Recorder::record_action(double t_s, SetId set, std::string_view kind, int64
   write_event_row(t_s, set, kind, "", "", "", "", count, detail);
 }
 
+void Recorder::sum_cost_so_far(double t_s) {
+  const size_t size_count = scenario_.sizes.size();
+  cost_by_set_size_.assign(scenario_.scale_sets.size() * size_count, 0.0);
+  cost_by_set_priority_.assign(scenario_.scale_sets.size() * kPriorityCount, 0.0);
+  for (BillingCell& cell : cells_) {
+    advance_cell(cell, t_s);
+    const double usd = cell.compute_usd + cell.disk_usd;
+    cost_by_set_size_[cell.set * size_count + cell.size] += usd;
+    cost_by_set_priority_[cell.set * kPriorityCount + static_cast<int>(cell.priority)] += usd;
+  }
+}
+
 void Recorder::write_timeline_rows(double t_s) {
   if (!timeline_file_) {
     return;
   }
   auto& out = timeline_file_->buffer();
+  sum_cost_so_far(t_s);
   for (SetId set = 0; set < scenario_.scale_sets.size(); ++set) {
     const SetState& state = fleet_.set(set);
     advance_set_cost(set, t_s);
@@ -261,8 +282,15 @@ void Recorder::write_timeline_rows(double t_s) {
     for (ZoneId zone : timeline_zones_) {
       fmt::format_to(std::back_inserter(out), ",{}", state.running_by_zone[zone]);
     }
-    fmt::format_to(std::back_inserter(out), ",{},{}\n", state.by_state[static_cast<int>(VmState::Provisioning)],
+    fmt::format_to(std::back_inserter(out), ",{},{}", state.by_state[static_cast<int>(VmState::Provisioning)],
                    state.pending_count());
+    for (SizeId size = 0; size < scenario_.sizes.size(); ++size) {
+      fmt::format_to(std::back_inserter(out), ",{:.6f}", cost_by_set_size_[set * scenario_.sizes.size() + size]);
+    }
+    for (int priority = 0; priority < kPriorityCount; ++priority) {
+      fmt::format_to(std::back_inserter(out), ",{:.6f}", cost_by_set_priority_[set * kPriorityCount + priority]);
+    }
+    out.push_back('\n');
   }
   timeline_file_->maybe_flush();
 }
@@ -369,6 +397,7 @@ nlohmann::ordered_json Recorder::finish(double t_end_s, int64_t events_processed
     per_set[scenario_.scale_sets[set].name] = summarize({set});
   }
   summary["scaleSets"] = per_set;
+  summary["parameters"] = describe_scenario(scenario_);
 
   if (timeline_file_) {
     timeline_file_->commit();

@@ -95,6 +95,8 @@ class Recorder : public FleetObserver {
   BillingCell& cell_for(const Vm& vm);
   void advance_cell(BillingCell& cell, double t_s) const;
   void advance_set_cost(SetId set, double t_s);
+  /// Brings every billing cell to t_s and sums the cost so far by (set, size) and (set, priority).
+  void sum_cost_so_far(double t_s);
   double compute_price(SetId set, SizeId size, Priority priority) const;
   void write_event_row(double t_s, SetId set, std::string_view kind, std::string_view vm, std::string_view size,
                        std::string_view zone, std::string_view priority, int64_t count, std::string_view detail);
@@ -113,6 +115,8 @@ class Recorder : public FleetObserver {
   std::vector<BillingCell> cells_;
   std::unordered_map<uint64_t, uint32_t> cell_index_;
   std::vector<ZoneId> timeline_zones_;  // zones of the regions that hold a set, in listed order
+  std::vector<double> cost_by_set_size_;      // USD so far, indexed set * sizes + size; set by sum_cost_so_far()
+  std::vector<double> cost_by_set_priority_;  // USD so far, indexed set * kPriorityCount + priority
 };
 
 /// Quotes a CSV field as RFC 4180 requires: in double quotes when it holds a comma, quote or line break.
