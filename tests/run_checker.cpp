@@ -15,9 +15,12 @@
 #include <map>
 #include <sstream>
 
+#include "process_support.hpp"
 #include "scenario/csv_reader.hpp"
 
 namespace fs = std::filesystem;
+using mixsim::test::run_shell;
+using mixsim::test::shell_quote;
 
 namespace {
 
@@ -33,19 +36,6 @@ std::string read_file(const fs::path& path) {
   std::ostringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
-}
-
-std::string shell_quote(const std::string& text) {
-  std::string quoted = "'";
-  for (char c : text) {
-    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  }
-  return quoted + "'";
-}
-
-int run(const std::string& command) {
-  const int status = std::system(command.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
 void check_timeline(const fs::path& path) {
@@ -201,7 +191,7 @@ int main(int argc, char** argv) {
   for (const char* name : {"first", "second"}) {
     const std::string command = fmt::format("{} run {} --out {} --quiet --check-invariants{}", shell_quote(mixsim),
                                             shell_quote(scenario), shell_quote((work / name).string()), extra);
-    const int status = run(command);
+    const int status = run_shell(command);
     if (status != 0) {
       fail(fmt::format("'{}' exited with status {}", command, status));
       return 1;
