@@ -15,9 +15,12 @@
 #include <map>
 #include <sstream>
 
+#include "process_support.hpp"
 #include "scenario/csv_reader.hpp"
 
 namespace fs = std::filesystem;
+using mixsim::test::run_shell;
+using mixsim::test::shell_quote;
 
 namespace {
 
@@ -33,19 +36,6 @@ std::string read_file(const fs::path& path) {
   std::ostringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
-}
-
-std::string shell_quote(const std::string& text) {
-  std::string quoted = "'";
-  for (char c : text) {
-    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  }
-  return quoted + "'";
-}
-
-int run(const std::string& command) {
-  const int status = std::system(command.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
 void check_timeline(const fs::path& path) {
@@ -65,6 +55,8 @@ void check_timeline(const fs::path& path) {
   std::map<std::string, size_t> column;
   std::vector<size_t> size_columns;
   std::vector<size_t> zone_columns;
+  std::vector<size_t> cost_size_columns;
+  std::vector<size_t> cost_priority_columns;
   for (size_t i = 0; i < header.fields.size(); ++i) {
     const std::string& name = header.fields[i].text;
     column[name] = i;
@@ -73,6 +65,12 @@ void check_timeline(const fs::path& path) {
     }
     if (name.rfind("running.zone.", 0) == 0) {
       zone_columns.push_back(i);
+    }
+    if (name.rfind("cost.size.", 0) == 0) {
+      cost_size_columns.push_back(i);
+    }
+    if (name.rfind("cost.priority.", 0) == 0) {
+      cost_priority_columns.push_back(i);
     }
   }
 
@@ -89,15 +87,16 @@ void check_timeline(const fs::path& path) {
       fail(where + ": wrong number of fields");
       continue;
     }
+    auto sum_of = [&](const std::vector<size_t>& columns) {
+      double sum = 0;
+      for (size_t i : columns) {
+        sum += std::stod(row.fields[i].text);
+      }
+      return sum;
+    };
     const double running = value("running");
-    double by_size = 0;
-    double by_zone = 0;
-    for (size_t i : size_columns) {
-      by_size += std::stod(row.fields[i].text);
-    }
-    for (size_t i : zone_columns) {
-      by_zone += std::stod(row.fields[i].text);
-    }
+    const double by_size = sum_of(size_columns);
+    const double by_zone = sum_of(zone_columns);
     if (by_size != running || by_zone != running) {
       fail(fmt::format("{}: running {} but {} by size and {} by zone", where, running, by_size, by_zone));
     }
@@ -112,6 +111,14 @@ void check_timeline(const fs::path& path) {
       fail(where + ": cpu_percent outside [0, 100]");
     }
     const double cost = value("cost_usd");
+    const double cost_by_size = sum_of(cost_size_columns);
+    const double cost_by_priority = sum_of(cost_priority_columns);
+    // Each column is rounded to 1e-6 USD when written.
+    const double tolerance = 1e-5 * static_cast<double>(cost_size_columns.size() + 1) + 1e-9 * cost;
+    if (std::abs(cost_by_size - cost) > tolerance || std::abs(cost_by_priority - cost) > tolerance) {
+      fail(fmt::format("{}: cost_usd {} but {} by size and {} by priority", where, cost, cost_by_size,
+                       cost_by_priority));
+    }
     if (last_cost.count(set) > 0 && cost < last_cost[set]) {
       fail(fmt::format("{}: cost went down from {} to {}", where, last_cost[set], cost));
     }
@@ -157,6 +164,11 @@ void check_summary(const fs::path& path) {
   for (const auto& [name, block] : summary["scaleSets"].items()) {
     check_block(block, "summary.json scaleSets." + name);
   }
+  for (const char* key : {"start", "sizes", "scaleSets", "pools"}) {
+    if (!summary["parameters"].contains(key)) {
+      fail(std::string("summary.json: parameters.") + key + " is missing");
+    }
+  }
 }
 
 }  // namespace
@@ -179,7 +191,7 @@ int main(int argc, char** argv) {
   for (const char* name : {"first", "second"}) {
     const std::string command = fmt::format("{} run {} --out {} --quiet --check-invariants{}", shell_quote(mixsim),
                                             shell_quote(scenario), shell_quote((work / name).string()), extra);
-    const int status = run(command);
+    const int status = run_shell(command);
     if (status != 0) {
       fail(fmt::format("'{}' exited with status {}", command, status));
       return 1;

@@ -33,7 +33,8 @@ void flatten(const nlohmann::ordered_json& node, const std::string& path,
              std::vector<std::pair<std::string, const nlohmann::ordered_json*>>& leaves) {
   if (node.is_object() && !node.empty()) {
     for (const auto& [key, value] : node.items()) {
-      if (path.empty() && key == "version") {
+      // The version changes with every release and `parameters` echoes the inputs: neither is a result.
+      if (path.empty() && (key == "version" || key == "parameters")) {
         continue;
       }
       flatten(value, path.empty() ? key : path + "." + key, leaves);

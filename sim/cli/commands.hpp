@@ -22,4 +22,11 @@ int check_command(const std::vector<std::string>& arguments);
 /// stopped by Ctrl-C or a kill as ended by that signal, not as exiting with a status.
 [[noreturn]] void exit_by_signal(int signal_number);
 
+int report_command(const std::vector<std::string>& arguments);
+
+/// Writes the report of a run or sweep folder to `out` (empty: DIR/report.html) and prints its path unless
+/// `quiet`. Returns kExitUsage for bad result files and kExitFailed when the page cannot be written, after
+/// printing why.
+int write_report_or_explain(const std::string& dir, const std::string& out, bool quiet);
+
 }  // namespace mixsim::cli

@@ -20,6 +20,7 @@ void print_usage(std::ostream& out) {
       << "  mixsim compare DIR [options]     statistics of a sweep's runs, with paired differences\n"
       << "  mixsim merge OUT SHARD_DIR...    combine the folders of a sweep's shards\n"
       << "  mixsim check [options]           re-run the regression scenarios against their baselines\n"
+      << "  mixsim report DIR [options]      write report.html for a run or sweep folder\n"
       << "  mixsim --version | --help\n"
       << "\n"
       << "Run 'mixsim COMMAND --help' for a command's options.\n"
@@ -72,7 +73,10 @@ int main(int argc, char** argv) {
   if (command == "check") {
     return mixsim::cli::check_command(arguments);
   }
+  if (command == "report") {
+    return mixsim::cli::report_command(arguments);
+  }
   std::cerr << "mixsim: unknown command '" << command
-            << "'; valid commands: run, validate, sweep, compare, merge, check (see mixsim --help)\n";
+            << "'; valid commands: run, validate, sweep, compare, merge, check, report (see mixsim --help)\n";
   return mixsim::cli::kExitUsage;
 }

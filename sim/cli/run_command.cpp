@@ -30,6 +30,7 @@ struct RunCommandOptions {
   std::vector<std::string> overrides;   // --set PATH=VALUE, applied before validation
   bool quiet = false;                   // no summary on stdout
   bool force = false;                   // write into a non-empty folder that holds other files
+  bool report = false;                  // also write report.html into the result folder
   int64_t max_events = RunOptions{}.max_events;  // instants after which the run stops (exit 3)
   bool check_invariants = false;        // check every invariant after each instant (slow; for tests)
   std::vector<std::string> log;         // SimGrid log settings, e.g. mixsim.thres:debug
@@ -53,6 +54,7 @@ po::options_description run_options(RunCommandOptions& options, bool for_run) {
   add("seed", po::value<uint64_t>(), "random seed; replaces scenario.seed");
   add("quiet,q", po::bool_switch(&options.quiet), "print no summary on stdout");
   add("force", po::bool_switch(&options.force), "write into a non-empty folder that is not an earlier run's");
+  add("report", po::bool_switch(&options.report), "also write report.html, the run's charts, into the result folder");
   add("max-events", po::value(&options.max_events)->default_value(options.max_events),
       "stop the run (exit status 3) after this many instants");
   add("check-invariants", po::bool_switch(&options.check_invariants),
@@ -196,6 +198,9 @@ int run_command(const std::vector<std::string>& arguments) {
     const auto summary = run_simulation(*scenario, run);
     if (!options.quiet) {
       std::cout << format_summary(*scenario, summary, out.string());
+    }
+    if (options.report) {
+      return write_report_or_explain(out.string(), "", options.quiet);
     }
     return kExitOk;
   } catch (const GuardError& error) {

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "mixsim/check.hpp"
+#include "scenario_description.hpp"
 
 namespace mixsim {
 
@@ -105,6 +106,12 @@ Recorder::Recorder(const Scenario& scenario, const Fleet& fleet, const std::stri
       fmt::format_to(std::back_inserter(out), ",running.zone.{}", scenario.zones[zone].label);
     }
     out.append(std::string_view(",provisioning,pending,stopped,failed"));
+    for (const VmSize& size : scenario.sizes) {
+      fmt::format_to(std::back_inserter(out), ",cost.size.{}", size.name);
+    }
+    for (Priority priority : {Priority::Regular, Priority::Spot}) {
+      fmt::format_to(std::back_inserter(out), ",cost.priority.{}", to_string(priority));
+    }
     out.append(std::string_view(any_forecast_ ? ",forecast_cpu_percent\n" : "\n"));
   }
 }
@@ -375,12 +382,25 @@ void append_count(fmt::memory_buffer& out, int64_t value) {
 
 }  // namespace
 
+void Recorder::sum_cost_so_far(double t_s) {
+  const size_t size_count = scenario_.sizes.size();
+  cost_by_set_size_.assign(scenario_.scale_sets.size() * size_count, 0.0);
+  cost_by_set_priority_.assign(scenario_.scale_sets.size() * kPriorityCount, 0.0);
+  for (BillingCell& cell : cells_) {
+    advance_cell(cell, t_s);
+    const double usd = cell.compute_usd + cell.disk_usd;
+    cost_by_set_size_[cell.set * size_count + cell.size] += usd;
+    cost_by_set_priority_[cell.set * kPriorityCount + static_cast<int>(cell.priority)] += usd;
+  }
+}
+
 void Recorder::write_timeline_rows(double t_s) {
   if (!timeline_file_) {
     return;
   }
   auto& out = timeline_file_->buffer();
   auto inserter = std::back_inserter(out);
+  sum_cost_so_far(t_s);
   for (SetId set = 0; set < scenario_.scale_sets.size(); ++set) {
     const SetState& state = fleet_.set(set);
     advance_set_cost(set, t_s);
@@ -413,6 +433,12 @@ void Recorder::write_timeline_rows(double t_s) {
     append_count(out, state.pending_count());
     append_count(out, state.by_state[static_cast<int>(VmState::Stopped)]);
     append_count(out, state.by_state[static_cast<int>(VmState::Failed)]);
+    for (SizeId size = 0; size < scenario_.sizes.size(); ++size) {
+      fmt::format_to(inserter, FMT_COMPILE(",{:.6f}"), cost_by_set_size_[set * scenario_.sizes.size() + size]);
+    }
+    for (int priority = 0; priority < kPriorityCount; ++priority) {
+      fmt::format_to(inserter, FMT_COMPILE(",{:.6f}"), cost_by_set_priority_[set * kPriorityCount + priority]);
+    }
     if (any_forecast_) {
       out.push_back(',');
       if (forecasts_[set]) {
@@ -540,6 +566,7 @@ nlohmann::ordered_json Recorder::finish(double t_end_s, int64_t events_processed
     per_set[scenario_.scale_sets[set].name] = summarize({set});
   }
   summary["scaleSets"] = per_set;
+  summary["parameters"] = describe_scenario(scenario_);
 
   if (timeline_file_) {
     timeline_file_->commit();

@@ -131,6 +131,8 @@ class Recorder : public FleetObserver {
   BillingCell& find_cell(const Vm& vm);
   void advance_cell(BillingCell& cell, double t_s) const;
   void advance_set_cost(SetId set, double t_s);
+  /// Brings every billing cell to t_s and sums the cost so far by (set, size) and (set, priority).
+  void sum_cost_so_far(double t_s);
   double compute_price(SetId set, ZoneId zone, SizeId size, Priority priority) const;
   void write_event_row(double t_s, SetId set, std::string_view kind, std::string_view vm, std::string_view size,
                        std::string_view zone, std::string_view priority, int64_t count, std::string_view detail);
@@ -162,6 +164,8 @@ class Recorder : public FleetObserver {
   fmt::memory_buffer vm_name_;
   double row_time_s_ = -1;
   fmt::memory_buffer row_time_text_;
+  std::vector<double> cost_by_set_size_;      // USD so far, indexed set * sizes + size; set by sum_cost_so_far()
+  std::vector<double> cost_by_set_priority_;  // USD so far, indexed set * kPriorityCount + priority
 };
 
 /// Quotes a CSV field as RFC 4180 requires: in double quotes when it holds a comma, quote or line break.
