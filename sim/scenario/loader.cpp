@@ -294,15 +294,19 @@ void read_document(load::Context& context, const yaml::Node& root, load::Draft& 
 }  // namespace
 
 Scenario load_scenario(const std::string& path, const LoadOptions& options) {
+  Diagnostics diagnostics;
+  std::string text;
+  if (!yaml::read_text_file(path, path, text, diagnostics)) {
+    throw InputError(std::move(diagnostics));
+  }
+  return load_scenario_text(text, path, options);
+}
+
+Scenario load_scenario_text(const std::string& text, const std::string& path, const LoadOptions& options) {
   load::Context context;
   const std::filesystem::path file(path);
   context.scenario_dir = file.parent_path().string();
   context.display_dir = file.parent_path().string();
-
-  std::string text;
-  if (!yaml::read_text_file(path, path, text, context.diagnostics)) {
-    throw InputError(std::move(context.diagnostics));
-  }
 
   yaml::NodePtr root = yaml::parse_document(text, path, context.diagnostics);
   if (root->is_null()) {

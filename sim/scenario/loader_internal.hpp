@@ -81,6 +81,13 @@ inline constexpr int kMaxSizesPerSet = 5;
 inline constexpr double kMaxVmSeconds = 1e6 * 3650.0 * 86400;
 }  // namespace limits
 
+/// Reads a CSV price list (columns InstanceType, vCPUs, MemoryGiB, Price, SpotPrice, Region; others ignored) into
+/// the draft's catalog. Problems are reported with the list's lines, at most ten of them.
+void import_price_list(Context& context, const std::string& file, const std::string& display, Draft& draft);
+
+/// Returns whether `region` was one of the regions of the June 2024 preview of instance mix.
+bool is_preview_region(std::string_view region);
+
 void read_scenario_block(Context& context, const Node& node, Draft& draft);
 void read_platform_options(Context& context, const Node& node, Draft& draft);
 void read_catalog(Context& context, const Node& node, Draft& draft);

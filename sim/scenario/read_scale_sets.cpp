@@ -424,7 +424,7 @@ void read_scale_set(Context& context, const Node& node, const std::string& path,
   if (const Node* profile = reader.get("skuProfile")) {
     read_sku_profile(context, *profile, reader.path("skuProfile"), set, draft, size_origins);
     const bool preview = draft.scenario.platform_rules == PlatformRules::Preview;
-    if (preview && region && kPreviewRegions.count(draft.scenario.regions[*region].name) == 0) {
+    if (preview && region && !is_preview_region(draft.scenario.regions[*region].name)) {
       context.error(*region_node, reader.path("region"),
                     quote(draft.scenario.regions[*region].name) +
                         " had no instance mix under platformRules: preview; preview regions: westus, westus2, westus3, "
@@ -468,6 +468,8 @@ void read_scale_set(Context& context, const Node& node, const std::string& path,
 }
 
 }  // namespace
+
+bool is_preview_region(std::string_view region) { return kPreviewRegions.count(std::string(region)) > 0; }
 
 std::optional<std::vector<SizeChoice>> read_vm_sizes(Context& context, const Node& node, const std::string& path,
                                                      Draft& draft, std::vector<Origin>* origins) {
