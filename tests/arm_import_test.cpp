@@ -280,6 +280,90 @@ TEST_CASE("arm import: parameters files", "[arm][import][parameters]") {
   CHECK(result.scale_sets[0].set->find("sku")->find("capacity")->scalar == "5");
 }
 
+TEST_CASE("arm import: a scale set in a scenario: arm key and the keys beside it", "[arm][import][loader]") {
+  const std::string dir = test::scratch_dir("arm-set");
+  write_file(dir, "web.json", kTemplate);
+  write_file(dir, "web.parameters.json", R"({ "parameters": { "vmssName": { "value": "web" } } })");
+  write_file(dir, "body.json", R"({ "location": "westus2", "sku": { "name": "Standard_D2s_v5" }, "properties": { "virtualMachineProfile": { "priority": "Spto" } } })");
+  auto scenario = [&](const std::string& set) {
+    return write_file(dir, "scenario.yaml", R"(scenario: { name: arm, duration: P1D, platformRules: ga }
+catalog:
+  sizes:
+    - { name: Standard_D2s_v5, vCPUs: 2, prices: { westus2: { regular: 0.096, spot: 0.0125 } } }
+    - { name: Standard_D2as_v5, vCPUs: 2, prices: { westus2: { regular: 0.086, spot: 0.0095 } } }
+regions:
+  - { name: westus2, zones: ["1", "2", "3"] }
+scaleSets:
+)" + set);
+  };
+
+  SECTION("the template's set with its autoscale setting") {
+    const Scenario loaded = load_scenario(scenario("  - arm: { template: web.json, parameters: web.parameters.json }\n"));
+    REQUIRE(loaded.scale_sets.size() == 1);
+    const ScaleSetSpec& set = loaded.scale_sets[0];
+    CHECK(set.name == "web");
+    CHECK(set.initial_capacity == 4);
+    CHECK(set.strategy == AllocationStrategy::Prioritized);
+    CHECK(set.priority == Priority::Spot);
+    REQUIRE(set.priority_mix.has_value());
+    CHECK(set.priority_mix->base_regular_count == 1);
+    CHECK(set.zones.size() == 2);
+    REQUIRE(set.autoscale.has_value());
+    CHECK(set.autoscale->profiles[0].capacity.maximum == 8);
+  }
+  SECTION("keys beside arm win: mappings merge, a value replaces, an empty value removes") {
+    const Scenario loaded = load_scenario(scenario(R"(  - arm:
+      template: web.json
+      parameters: { vmssName: web, capacity: 6 }
+    name: api
+    sku: { capacity: 2 }
+    zones: ["3"]
+    priorityMixPolicy:
+    skuProfile: { allocationStrategy: LowestPrice }
+)"));
+    const ScaleSetSpec& set = loaded.scale_sets[0];
+    CHECK(set.name == "api");
+    CHECK(set.initial_capacity == 2);
+    CHECK(set.zones.size() == 1);
+    CHECK_FALSE(set.priority_mix.has_value());
+    CHECK(set.strategy == AllocationStrategy::LowestPrice);
+    CHECK(set.sizes.size() == 2);
+  }
+  SECTION("mistakes name the template's position or the arm key") {
+    struct Case {
+      std::string set;
+      std::string expected;
+    };
+    const std::vector<Case> cases = {
+        {"  - arm: { template: web.json }\n",
+         dir + "/web.json:18:15: resources[1].name: the template parameter 'vmssName' has no defaultValue and no value "
+               "was given; give it under scaleSets[0].arm.parameters (vmssName: VALUE)"},
+        {"  - arm: { template: web.json, parameters: { vmssName: web, capacity: many } }\n",
+         dir + "/scenario.yaml:9:71: scaleSets[0].arm.parameters.capacity: the parameter 'capacity' is declared as "
+               "int, but the value 'many' is a string"},
+        {"  - arm: { template: web.json, parameters: { vmssName: web, strategy: Fastest } }\n",
+         // The value came from the scenario, so the message points there, under the key it reached.
+         dir + "/scenario.yaml:9:71: scaleSets[0].skuProfile.allocationStrategy: 'Fastest' is not a valid allocation "
+               "strategy"},
+        {"  - arm: { template: body.json }\n",
+         dir + "/body.json:1:119: scaleSets[0].virtualMachineProfile.priority: 'Spto' is not a valid priority"},
+        {"  - arm: { template: none.json }\n", dir + "/none.json: file not found"},
+        {"  - arm: { template: web.json, parameters: { vmssName: web }, resource: other }\n",
+         "scaleSets[0].arm.resource: " + dir + "/web.json has no scale set named 'other'; its scale sets: web"},
+        {"  - arm: { templte: web.json }\n", "scaleSets[0].arm.templte: unknown key 'templte'; did you mean 'template'?"},
+    };
+    for (const Case& test_case : cases) {
+      INFO(test_case.set);
+      try {
+        load_scenario(scenario(test_case.set));
+        FAIL("the scenario loads");
+      } catch (const InputError& error) {
+        CHECK_THAT(error.diagnostics().format_all(), Contains(test_case.expected));
+      }
+    }
+  }
+}
+
 TEST_CASE("arm import: vCPUs from a size name", "[arm][skeleton]") {
   CHECK(vcpus_from_size_name("Standard_D8s_v5") == 8);
   CHECK(vcpus_from_size_name("Standard_E16s_v5") == 16);

@@ -102,6 +102,11 @@ std::optional<std::vector<StepSeries>> read_capacity_profile(Context& context, c
                                                               const std::string& path, size_t zones,
                                                               const Draft& draft, const std::string& stream);
 
+/// Imports the scale set of a `scaleSets[]` item that has an `arm` key from its template and merges the item's other
+/// keys over it: mappings key by key, other values replace, an empty value removes the imported key. Returns the
+/// scale set to read, or nullptr after reporting why the import failed.
+yaml::NodePtr import_arm_set(Context& context, const Node& set, const std::string& path);
+
 /// Reads `regions[].spot.prices`.
 void read_spot_prices(Context& context, const Node& node, const std::string& path, RegionId region, Draft& draft);
 

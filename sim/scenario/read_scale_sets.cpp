@@ -390,8 +390,7 @@ void read_scale_set(Context& context, const Node& node, const std::string& path,
                    KeySet{{"name", "region", "zones", "zoneBalance", "platformFaultDomainCount", "sku", "skuProfile",
                            "virtualMachineProfile", "priorityMixPolicy", "scaleInPolicy", "provisioningTime",
                            "autoscale", "workload", "orchestrationMode", "spotRestorePolicy", "resiliencyPolicy",
-                           "creationFailureProbability"},
-                          {"arm"}});
+                           "creationFailureProbability"}});
   if (!reader.is_mapping()) {
     return;
   }
@@ -534,7 +533,13 @@ void read_scale_sets(Context& context, const Node& node, Draft& draft) {
     return;
   }
   for (size_t i = 0; i < items->size(); ++i) {
-    read_scale_set(context, *(*items)[i], index_path("scaleSets", i), draft);
+    const Node& item = *(*items)[i];
+    const std::string path = index_path("scaleSets", i);
+    if (!item.is_mapping() || item.find("arm") == nullptr) {
+      read_scale_set(context, item, path, draft);
+    } else if (const yaml::NodePtr imported = import_arm_set(context, item, path)) {
+      read_scale_set(context, *imported, path, draft);
+    }
   }
 }
 
