@@ -13,5 +13,6 @@ inline constexpr int kExitStopped = 3;
 
 int run_command(const std::vector<std::string>& arguments);
 int validate_command(const std::vector<std::string>& arguments);
+int import_command(const std::vector<std::string>& arguments);
 
 }  // namespace mixsim::cli

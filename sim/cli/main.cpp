@@ -14,6 +14,7 @@ void print_usage(std::ostream& out) {
       << "Usage:\n"
       << "  mixsim run FILE [options]        simulate a scenario and write its results\n"
       << "  mixsim validate FILE [options]   check a scenario without running it\n"
+      << "  mixsim import arm FILE [options] write a scenario from an ARM template, REST body or API example\n"
       << "  mixsim --version | --help\n"
       << "\n"
       << "Run 'mixsim COMMAND --help' for a command's options.\n"
@@ -43,6 +44,9 @@ int main(int argc, char** argv) {
   if (command == "validate") {
     return mixsim::cli::validate_command(arguments);
   }
-  std::cerr << "mixsim: unknown command '" << command << "'; valid commands: run, validate (see mixsim --help)\n";
+  if (command == "import") {
+    return mixsim::cli::import_command(arguments);
+  }
+  std::cerr << "mixsim: unknown command '" << command << "'; valid commands: run, validate, import (see mixsim --help)\n";
   return mixsim::cli::kExitUsage;
 }
