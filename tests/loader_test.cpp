@@ -156,7 +156,8 @@ TEST_CASE("loader: mistakes: each gets a located message", "[loader][errors]") {
       {"event for an unknown set",
        valid_yaml("", "events:\n  - at: P0D\n    setCapacity: { scaleSet: api, capacity: 3 }\n"),
        "scale set 'api' is not defined; defined: web"},
-      {"a key not built yet", valid_yaml("    arm: { template: t.json }\n"), "'arm' is not supported yet"},
+      {"a key not built yet", valid_yaml("      automaticSkuMigrationPolicy: {}\n"),
+       "'automaticSkuMigrationPolicy' is not supported yet"},
       {"restore with autoscale under preview rules",
        valid_yaml("    virtualMachineProfile: { priority: Spot }\n    spotRestorePolicy: { enabled: true }\n"
                   "    autoscale: { profiles: [{ capacity: { minimum: 1, maximum: 3, default: 2 } }] }\n"),

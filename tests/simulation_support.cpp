@@ -70,22 +70,29 @@ std::vector<std::map<std::string, std::string>> RunResult::rows_of(const std::st
   return rows;
 }
 
+CommandResult run_mixsim(const std::vector<std::string>& arguments, const std::string& dir) {
+  std::string command = shell_quote(MIXSIM_BINARY);
+  for (const std::string& argument : arguments) {
+    command += " " + shell_quote(argument);
+  }
+  command += " > " + shell_quote(dir + "/stdout.txt") + " 2> " + shell_quote(dir + "/stderr.txt");
+  const int status = std::system(command.c_str());
+  return CommandResult{WIFEXITED(status) ? WEXITSTATUS(status) : 128, read_file(dir + "/stdout.txt"),
+                       read_file(dir + "/stderr.txt")};
+}
+
 RunResult run_scenario(const std::string& name, const std::string& yaml, const std::vector<std::string>& arguments) {
   const std::string dir = scratch_dir("run-" + name);
   const std::string scenario = dir + "/scenario.yaml";
   std::ofstream(scenario) << yaml;
 
-  std::string command = shell_quote(MIXSIM_BINARY) + " run " + shell_quote(scenario) + " --out " +
-                        shell_quote(dir + "/out") + " --quiet --check-invariants";
-  for (const std::string& argument : arguments) {
-    command += " " + shell_quote(argument);
-  }
-  command += " 2> " + shell_quote(dir + "/stderr.txt");
-  const int status = std::system(command.c_str());
+  std::vector<std::string> run_arguments = {"run", scenario, "--out", dir + "/out", "--quiet", "--check-invariants"};
+  run_arguments.insert(run_arguments.end(), arguments.begin(), arguments.end());
+  const CommandResult command = run_mixsim(run_arguments, dir);
 
   RunResult result;
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-  result.errors = read_file(dir + "/stderr.txt");
+  result.status = command.status;
+  result.errors = command.errors;
   if (result.status != 0) {
     return result;
   }

@@ -36,6 +36,16 @@ struct RunResult {
   std::vector<std::map<std::string, std::string>> rows_of(const std::string& scale_set) const;
 };
 
+/// What one mixsim process printed and returned.
+struct CommandResult {
+  int status = 0;
+  std::string out;     // standard output
+  std::string errors;  // standard error
+};
+
+/// Runs the mixsim binary with `arguments`, capturing its output in files under `dir`.
+CommandResult run_mixsim(const std::vector<std::string>& arguments, const std::string& dir);
+
 /// Writes `yaml` to `<scratch>/<name>/scenario.yaml`, runs `mixsim run` on it with --check-invariants and
 /// `arguments`, and reads what it wrote. The run's exit status is in the result; result files are read only when
 /// it is 0.

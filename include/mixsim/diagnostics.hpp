@@ -7,13 +7,14 @@
 
 namespace mixsim {
 
-/// Where a value came from: a position in a file (1-based line and column), the file as a whole
-/// (line 0), or a `--set PATH=VALUE` override (override_arg not empty).
+/// Source of a value: a position in a file (1-based line and column), the file as a whole (line 0),
+/// or a command-line argument such as `--set PATH=VALUE` (override_arg not empty).
 struct Origin {
   std::string file;
   int line = 0;
   int column = 0;
   std::string override_arg;
+  std::string override_option = "--set";  // the option that gave override_arg
 
   bool is_override() const { return !override_arg.empty(); }
 };
@@ -26,7 +27,8 @@ struct Diagnostic {
   std::string message;
 
   /// Formats the diagnostic as the CLI prints it: `FILE:LINE:COLUMN: KEY.PATH: MESSAGE`,
-  /// `FILE: MESSAGE`, or `mixsim: --set PATH=VALUE: MESSAGE`.
+  /// `FILE: MESSAGE`, or `mixsim: --set PATH=VALUE: MESSAGE` (another option in place of --set where it gave
+  /// the value).
   std::string format() const;
 };
 

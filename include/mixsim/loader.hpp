@@ -21,4 +21,8 @@ struct LoadOptions {
 /// Throws InputError listing every problem found; returns a scenario that needs no further checks.
 Scenario load_scenario(const std::string& path, const LoadOptions& options = {});
 
+/// Like load_scenario(), for scenario text that is not (yet) in a file: `path` names it in messages and its folder
+/// resolves relative paths.
+Scenario load_scenario_text(const std::string& text, const std::string& path, const LoadOptions& options = {});
+
 }  // namespace mixsim

@@ -319,6 +319,8 @@ struct PlatformOptions {
   double resilient_creation_window_s = 1800;
   /// restoreTimeout when spotRestorePolicy leaves it out (undocumented; Azure's examples use PT1H).
   double spot_restore_timeout_s = 3600;
+  /// scaleLookAheadTime when predictiveAutoscalePolicy leaves it out (undocumented; the portal's smallest choice).
+  double predictive_look_ahead_s = 300;
 };
 
 struct OutputOptions {

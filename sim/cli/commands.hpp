@@ -29,4 +29,6 @@ int report_command(const std::vector<std::string>& arguments);
 /// printing why.
 int write_report_or_explain(const std::string& dir, const std::string& out, bool quiet);
 
+int import_command(const std::vector<std::string>& arguments);
+
 }  // namespace mixsim::cli

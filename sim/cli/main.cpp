@@ -21,6 +21,7 @@ void print_usage(std::ostream& out) {
       << "  mixsim merge OUT SHARD_DIR...    combine the folders of a sweep's shards\n"
       << "  mixsim check [options]           re-run the regression scenarios against their baselines\n"
       << "  mixsim report DIR [options]      write report.html for a run or sweep folder\n"
+      << "  mixsim import arm FILE [options] write a scenario from an ARM template, REST body or API example\n"
       << "  mixsim --version | --help\n"
       << "\n"
       << "Run 'mixsim COMMAND --help' for a command's options.\n"
@@ -76,7 +77,10 @@ int main(int argc, char** argv) {
   if (command == "report") {
     return mixsim::cli::report_command(arguments);
   }
+  if (command == "import") {
+    return mixsim::cli::import_command(arguments);
+  }
   std::cerr << "mixsim: unknown command '" << command
-            << "'; valid commands: run, validate, sweep, compare, merge, check, report (see mixsim --help)\n";
+            << "'; valid commands: run, validate, sweep, compare, merge, check, report, import (see mixsim --help)\n";
   return mixsim::cli::kExitUsage;
 }

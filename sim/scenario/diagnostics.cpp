@@ -8,7 +8,7 @@ namespace mixsim {
 
 std::string Diagnostic::format() const {
   if (origin.is_override()) {
-    std::string text = "mixsim: --set " + origin.override_arg + ": ";
+    std::string text = "mixsim: " + origin.override_option + " " + origin.override_arg + ": ";
     const std::string override_path = origin.override_arg.substr(0, origin.override_arg.find('='));
     if (!key_path.empty() && key_path != override_path) {
       text += key_path + ": ";

@@ -177,7 +177,7 @@ void read_platform_options(Context& context, const Node& node, Draft& draft) {
                    KeySet{{"autoscaleEvaluationInterval", "allocationRetryInterval", "scaleInDefaultOrder",
                            "capacityOptimizedScaleIn", "prioritizedScaleIn", "percentChangeRounding",
                            "deallocatedCountsTowardCapacity", "maxSpreadingFaultDomains", "evictionNotice",
-                           "resilientCreationWindow", "spotRestoreTimeout"}});
+                           "resilientCreationWindow", "spotRestoreTimeout", "predictiveLookAhead"}});
   PlatformOptions& options = draft.scenario.options;
 
   if (const Node* value = reader.get("autoscaleEvaluationInterval")) {
@@ -239,6 +239,10 @@ void read_platform_options(Context& context, const Node& node, Draft& draft) {
     options.resilient_creation_window_s =
         read_duration(context, *value, reader.path("resilientCreationWindow"), 60, 86400).value_or(1800);
   }
+  if (const Node* value = reader.get("predictiveLookAhead")) {
+    options.predictive_look_ahead_s =
+        read_duration(context, *value, reader.path("predictiveLookAhead"), 60, 3600).value_or(300);
+  }
   if (const Node* value = reader.get("spotRestoreTimeout")) {
     options.spot_restore_timeout_s =
         read_duration(context, *value, reader.path("spotRestoreTimeout"), 60, limits::kMaxDurationS).value_or(3600);
@@ -294,15 +298,19 @@ void read_document(load::Context& context, const yaml::Node& root, load::Draft& 
 }  // namespace
 
 Scenario load_scenario(const std::string& path, const LoadOptions& options) {
+  Diagnostics diagnostics;
+  std::string text;
+  if (!yaml::read_text_file(path, path, text, diagnostics)) {
+    throw InputError(std::move(diagnostics));
+  }
+  return load_scenario_text(text, path, options);
+}
+
+Scenario load_scenario_text(const std::string& text, const std::string& path, const LoadOptions& options) {
   load::Context context;
   const std::filesystem::path file(path);
   context.scenario_dir = file.parent_path().string();
   context.display_dir = file.parent_path().string();
-
-  std::string text;
-  if (!yaml::read_text_file(path, path, text, context.diagnostics)) {
-    throw InputError(std::move(context.diagnostics));
-  }
 
   yaml::NodePtr root = yaml::parse_document(text, path, context.diagnostics);
   if (root->is_null()) {

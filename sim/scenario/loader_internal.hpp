@@ -81,6 +81,13 @@ inline constexpr int kMaxSizesPerSet = 5;
 inline constexpr double kMaxVmSeconds = 1e6 * 3650.0 * 86400;
 }  // namespace limits
 
+/// Reads a CSV price list (columns InstanceType, vCPUs, MemoryGiB, Price, SpotPrice, Region; others ignored) into
+/// the draft's catalog. Problems are reported with the list's lines, at most ten of them.
+void import_price_list(Context& context, const std::string& file, const std::string& display, Draft& draft);
+
+/// Returns whether `region` was one of the regions of the June 2024 preview of instance mix.
+bool is_preview_region(std::string_view region);
+
 void read_scenario_block(Context& context, const Node& node, Draft& draft);
 void read_platform_options(Context& context, const Node& node, Draft& draft);
 void read_catalog(Context& context, const Node& node, Draft& draft);
@@ -94,6 +101,11 @@ void read_outputs(Context& context, const Node& node, Draft& draft);
 std::optional<std::vector<StepSeries>> read_capacity_profile(Context& context, const Node& node,
                                                               const std::string& path, size_t zones,
                                                               const Draft& draft, const std::string& stream);
+
+/// Imports the scale set of a `scaleSets[]` item that has an `arm` key from its template and merges the item's other
+/// keys over it: mappings key by key, other values replace, an empty value removes the imported key. Returns the
+/// scale set to read, or nullptr after reporting why the import failed.
+yaml::NodePtr import_arm_set(Context& context, const Node& set, const std::string& path);
 
 /// Reads `regions[].spot.prices`.
 void read_spot_prices(Context& context, const Node& node, const std::string& path, RegionId region, Draft& draft);

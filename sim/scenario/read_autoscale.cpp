@@ -406,7 +406,8 @@ std::optional<AutoscaleProfile> read_profile(Context& context, const Node& node,
   return profile;
 }
 
-std::optional<PredictivePolicy> read_predictive(Context& context, const Node& node, const std::string& path) {
+std::optional<PredictivePolicy> read_predictive(Context& context, const Node& node, const std::string& path,
+                                                double look_ahead_default_s) {
   MapReader reader(context, node, path, KeySet{{"scaleMode", "scaleLookAheadTime"}});
   if (!reader.is_mapping()) {
     return std::nullopt;
@@ -423,15 +424,13 @@ std::optional<PredictivePolicy> read_predictive(Context& context, const Node& no
     }
     policy.mode = *value;
   }
+  policy.look_ahead_s = look_ahead_default_s;
   if (const Node* look_ahead = reader.get("scaleLookAheadTime")) {
     const auto value = read_duration(context, *look_ahead, reader.path("scaleLookAheadTime"), 60, 3600);
     if (!value) {
       return std::nullopt;
     }
     policy.look_ahead_s = *value;
-  } else if (policy.mode != PredictiveMode::Disabled) {
-    reader.required("scaleLookAheadTime", "how far ahead to launch, PT1M to PT1H");
-    return std::nullopt;
   }
   return policy;
 }
@@ -439,7 +438,7 @@ std::optional<PredictivePolicy> read_predictive(Context& context, const Node& no
 }  // namespace
 
 std::optional<AutoscaleSetting> read_autoscale(Context& context, const Node& node, const std::string& path,
-                                               const Draft&, const std::vector<std::string>& metric_names) {
+                                               const Draft& draft, const std::vector<std::string>& metric_names) {
   MapReader reader(context, node, path,
                    KeySet{{"profiles", "enabled", "predictiveAutoscalePolicy"},
                           {},
@@ -482,7 +481,8 @@ std::optional<AutoscaleSetting> read_autoscale(Context& context, const Node& nod
     setting.profiles.push_back(std::move(*profile));
   }
   if (const Node* predictive = reader.get("predictiveAutoscalePolicy")) {
-    const auto policy = read_predictive(context, *predictive, reader.path("predictiveAutoscalePolicy"));
+    const auto policy = read_predictive(context, *predictive, reader.path("predictiveAutoscalePolicy"),
+                                        draft.scenario.options.predictive_look_ahead_s);
     ok = ok && policy;
     setting.predictive = policy.value_or(PredictivePolicy{});
     // Predictive autoscale works on Percentage CPU and needs a reactive rule to follow.

@@ -482,8 +482,7 @@ void read_scale_set(Context& context, const Node& node, const std::string& path,
                    KeySet{{"name", "region", "zones", "zoneBalance", "platformFaultDomainCount", "sku", "skuProfile",
                            "virtualMachineProfile", "priorityMixPolicy", "scaleInPolicy", "provisioningTime",
                            "autoscale", "workload", "orchestrationMode", "spotRestorePolicy", "resiliencyPolicy",
-                           "creationFailureProbability"},
-                          {"arm"}});
+                           "creationFailureProbability"}});
   if (!reader.is_mapping()) {
     return;
   }
@@ -516,7 +515,7 @@ void read_scale_set(Context& context, const Node& node, const std::string& path,
   if (const Node* profile = reader.get("skuProfile")) {
     read_sku_profile(context, *profile, reader.path("skuProfile"), set, draft, size_origins);
     const bool preview = draft.scenario.platform_rules == PlatformRules::Preview;
-    if (preview && region && kPreviewRegions.count(draft.scenario.regions[*region].name) == 0) {
+    if (preview && region && !is_preview_region(draft.scenario.regions[*region].name)) {
       context.error(*region_node, reader.path("region"),
                     quote(draft.scenario.regions[*region].name) +
                         " had no instance mix under platformRules: preview; preview regions: westus, westus2, westus3, "
@@ -564,6 +563,8 @@ void read_scale_set(Context& context, const Node& node, const std::string& path,
 }
 
 }  // namespace
+
+bool is_preview_region(std::string_view region) { return kPreviewRegions.count(std::string(region)) > 0; }
 
 std::optional<std::vector<SizeChoice>> read_vm_sizes(Context& context, const Node& node, const std::string& path,
                                                      Draft& draft, std::vector<Origin>* origins) {
@@ -628,7 +629,13 @@ void read_scale_sets(Context& context, const Node& node, Draft& draft) {
     return;
   }
   for (size_t i = 0; i < items->size(); ++i) {
-    read_scale_set(context, *(*items)[i], index_path("scaleSets", i), draft);
+    const Node& item = *(*items)[i];
+    const std::string path = index_path("scaleSets", i);
+    if (!item.is_mapping() || item.find("arm") == nullptr) {
+      read_scale_set(context, item, path, draft);
+    } else if (const yaml::NodePtr imported = import_arm_set(context, item, path)) {
+      read_scale_set(context, *imported, path, draft);
+    }
   }
 }
 
