@@ -440,3 +440,26 @@ TEST_CASE("autoscale: predictive: forecast from seven days and a scale-out ahead
     CHECK_FALSE(fresh.last_forecast_cpu().has_value());
   }
 }
+
+TEST_CASE("autoscale: documented multi-rule example on CPU and memory", "[autoscale][rules]") {
+  // Scale in when CPU < 30 and memory < 50; scale out when CPU > 75 or memory > 75.
+  auto rule_on = [](const char* metric, ScaleDirection direction, ComparisonOperator op, double threshold) {
+    ScaleRule result = rule(direction, op, threshold, ScaleType::ChangeCount, 1);
+    result.trigger.metric_name = metric;
+    return result;
+  };
+  AutoscaleSetting config = setting({rule_on("Percentage CPU", ScaleDirection::Decrease, ComparisonOperator::LessThan, 30),
+                                     rule_on("Memory", ScaleDirection::Decrease, ComparisonOperator::LessThan, 50),
+                                     rule_on("Percentage CPU", ScaleDirection::Increase, ComparisonOperator::GreaterThan, 75),
+                                     rule_on("Memory", ScaleDirection::Increase, ComparisonOperator::GreaterThan, 75)});
+  auto decide = [&](double cpu_percent, double memory_percent) {
+    AutoscaleEngine engine(config, PlatformOptions{}, 0, {"Memory"});
+    const MinuteSample sample{{MetricMinute{true, cpu_percent, cpu_percent * 5, 5},
+                               MetricMinute{true, memory_percent, memory_percent * 5, 5}}};
+    feed(engine, 0, 300, sample);
+    return engine.evaluate(300, 5, 5).capacity;
+  };
+  CHECK(decide(76, 50) == 6);  // one scale-out rule fires
+  CHECK(decide(25, 51) == 5);  // only one of the two scale-in rules fires: nothing happens
+  CHECK(decide(25, 40) == 4);  // both scale-in rules fire
+}

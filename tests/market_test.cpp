@@ -589,3 +589,21 @@ outputs: { timeline: false }
   CHECK(web_stopped == 2);
   CHECK(web_restarted == 2);
 }
+
+TEST_CASE("market: strict balance: two zones down block scale-out beyond one VM", "[market][outage]") {
+  const auto result = test::run_scenario("strict-two", zonal_set_yaml(true, R"(
+  - { at: PT1H, zoneOutage: { region: eastus, zone: "1", duration: PT1H } }
+  - { at: PT1H, zoneOutage: { region: eastus, zone: "2", duration: PT1H } }
+  - { at: PT90M, setCapacity: { scaleSet: web, capacity: 9 } }
+)"));
+  REQUIRE(result.status == 0);
+  // Zone 3 may take one VM (3, 2, 2 would be balanced); the other two would unbalance the set.
+  const auto failures = result.of_kind("allocation_failed");
+  REQUIRE(failures.size() == 1);
+  CHECK(failures[0].count == 2);
+  const auto during = row_at(result, 6000);
+  CHECK(during.at("running.zone.eastus/3") == "3");
+  CHECK(during.at("pending") == "2");
+  const auto after = row_at(result, 3 * 3600);
+  CHECK(after.at("running") == "9");
+}
