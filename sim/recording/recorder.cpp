@@ -272,53 +272,36 @@ void Recorder::advance(double t_s) {
     }
     if (running > 0) {
       const double cpu = std::min(100.0, meter.demand_vcpus / vcpus * 100.0);
-      meter.minute_covered_s += dt;
-      meter.minute_cpu_s += cpu * dt;
-      meter.minute_count_s += running * dt;
-      meter.minute_sum_s += cpu * running * dt;
+      meter.cpu_minute.add(dt, cpu, running);
       // A set-wide value is shared by the running VMs; a per-instance value is each VM's.
       for (NamedMeter& named : meter.named) {
-        if (!named.available) {
-          continue;
+        if (named.available) {
+          named.minute.add(dt, named.per_instance ? named.value : named.value / running, running);
         }
-        named.covered_s += dt;
-        named.average_s += (named.per_instance ? named.value : named.value / running) * dt;
-        named.sum_s += (named.per_instance ? named.value * running : named.value) * dt;
-        named.count_s += running * dt;
       }
     }
     meter.last_s = t_s;
   }
 }
 
+MetricMinute Recorder::MinuteIntegral::take() {
+  MetricMinute minute;
+  if (covered_s > 0) {
+    minute.available = true;
+    minute.average = average_s / covered_s;
+    minute.sum = sum_s / covered_s;
+    minute.count = count_s / covered_s;
+  }
+  *this = MinuteIntegral{};
+  return minute;
+}
+
 MinuteSample Recorder::take_minute_sample(SetId set) {
   Meter& meter = meters_[set];
   MinuteSample sample;
-  MetricMinute cpu;
-  if (meter.minute_covered_s > 0) {
-    cpu.available = true;
-    cpu.average = meter.minute_cpu_s / meter.minute_covered_s;
-    cpu.count = meter.minute_count_s / meter.minute_covered_s;
-    cpu.sum = meter.minute_sum_s / meter.minute_covered_s;
-  }
-  sample.metrics.push_back(cpu);
-  meter.minute_covered_s = 0;
-  meter.minute_cpu_s = 0;
-  meter.minute_count_s = 0;
-  meter.minute_sum_s = 0;
+  sample.metrics.push_back(meter.cpu_minute.take());
   for (NamedMeter& named : meter.named) {
-    MetricMinute minute;
-    if (named.covered_s > 0) {
-      minute.available = true;
-      minute.average = named.average_s / named.covered_s;
-      minute.sum = named.sum_s / named.covered_s;
-      minute.count = named.count_s / named.covered_s;
-    }
-    sample.metrics.push_back(minute);
-    named.covered_s = 0;
-    named.average_s = 0;
-    named.sum_s = 0;
-    named.count_s = 0;
+    sample.metrics.push_back(named.minute.take());
   }
   return sample;
 }

@@ -79,24 +79,34 @@ class Recorder : public FleetObserver {
   nlohmann::ordered_json finish(double t_end_s, int64_t events_processed);
 
  private:
-  /// One named metric's current value and its integrals over the current minute.
+  /// A metric's integrals over the current minute, while VMs ran and the metric had data.
+  struct MinuteIntegral {
+    double covered_s = 0;
+    double average_s = 0;  // of the per-instance value
+    double sum_s = 0;      // of the value summed over running VMs
+    double count_s = 0;    // of the running VMs
+
+    void add(double dt_s, double average, double running) {
+      covered_s += dt_s;
+      average_s += average * dt_s;
+      sum_s += average * running * dt_s;
+      count_s += running * dt_s;
+    }
+    /// Returns the minute's means and starts the next minute.
+    MetricMinute take();
+  };
+  /// One named metric's current value and its minute.
   struct NamedMeter {
     double value = 0;
     bool available = true;
     bool per_instance = false;
-    double covered_s = 0;
-    double average_s = 0;
-    double sum_s = 0;
-    double count_s = 0;
+    MinuteIntegral minute;
   };
   struct Meter {
     double demand_vcpus = 0;
     std::vector<NamedMeter> named;
     double last_s = 0;
-    double minute_covered_s = 0;
-    double minute_cpu_s = 0;
-    double minute_count_s = 0;
-    double minute_sum_s = 0;
+    MinuteIntegral cpu_minute;
     double demand_vcpu_s = 0;
     double served_vcpu_s = 0;
     double target_vm_s = 0;
