@@ -397,20 +397,12 @@ std::optional<std::vector<uint64_t>> read_seeds(Context& context, const Node& no
 }
 
 SweepSpec read_sweep_file(const std::string& path) {
-  Context context;
-  const std::filesystem::path file(path);
-  context.scenario_dir = file.parent_path().string();
-  context.display_dir = file.parent_path().string();
-
+  Context context = load::context_for_file(path);
   std::string text;
   if (!yaml::read_text_file(path, path, text, context.diagnostics)) {
     throw InputError(std::move(context.diagnostics));
   }
-  const yaml::NodePtr root = yaml::parse_document(text, path, context.diagnostics);
-  if (root->is_null()) {
-    context.diagnostics.add_file_error(path, "the file is empty; a sweep needs the keys scenario and seeds");
-    throw InputError(std::move(context.diagnostics));
-  }
+  const yaml::NodePtr root = load::parse_non_empty(context, text, path, "scenario and seeds");
 
   SweepSpec spec;
   spec.file = path;

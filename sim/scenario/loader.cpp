@@ -307,16 +307,8 @@ Scenario load_scenario(const std::string& path, const LoadOptions& options) {
 }
 
 Scenario load_scenario_text(const std::string& text, const std::string& path, const LoadOptions& options) {
-  load::Context context;
-  const std::filesystem::path file(path);
-  context.scenario_dir = file.parent_path().string();
-  context.display_dir = file.parent_path().string();
-
-  yaml::NodePtr root = yaml::parse_document(text, path, context.diagnostics);
-  if (root->is_null()) {
-    context.diagnostics.add_file_error(path, "the file is empty; a scenario needs the keys scenario, catalog, regions and scaleSets");
-    throw InputError(std::move(context.diagnostics));
-  }
+  load::Context context = load::context_for_file(path);
+  yaml::NodePtr root = load::parse_non_empty(context, text, path, "scenario, catalog, regions and scaleSets");
   load::apply_overrides(context, root, options.overrides);
 
   load::Draft draft;

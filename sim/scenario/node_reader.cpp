@@ -22,6 +22,24 @@ std::pair<std::string, std::string> Context::resolve(const std::string& relative
   return {on_disk.string(), shown.string()};
 }
 
+Context context_for_file(const std::string& path) {
+  Context context;
+  const std::filesystem::path file(path);
+  context.scenario_dir = file.parent_path().string();
+  context.display_dir = file.parent_path().string();
+  return context;
+}
+
+yaml::NodePtr parse_non_empty(Context& context, const std::string& text, const std::string& path,
+                              const std::string& required_keys) {
+  yaml::NodePtr root = yaml::parse_document(text, path, context.diagnostics);
+  if (root->is_null()) {
+    context.diagnostics.add_file_error(path, "the file is empty; it needs the keys " + required_keys);
+    throw InputError(std::move(context.diagnostics));
+  }
+  return root;
+}
+
 std::string join_path(const std::string& path, std::string_view key) {
   if (path.empty()) {
     return std::string(key);

@@ -40,6 +40,14 @@ struct Context {
   std::pair<std::string, std::string> resolve(const std::string& relative) const;
 };
 
+/// A context for reading the file at `path`: relative paths in it resolve against its folder.
+Context context_for_file(const std::string& path);
+
+/// Parses `text`, the content of `path`, as one YAML document. Throws InputError for syntax errors and for an
+/// empty document, whose message says that the file needs `required_keys`.
+yaml::NodePtr parse_non_empty(Context& context, const std::string& text, const std::string& path,
+                              const std::string& required_keys);
+
 /// Joins a key path and a key: "scaleSets[0]" + "sku" -> "scaleSets[0].sku".
 std::string join_path(const std::string& path, std::string_view key);
 std::string index_path(const std::string& path, size_t index);
