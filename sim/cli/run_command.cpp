@@ -184,6 +184,9 @@ int run_command(const std::vector<std::string>& arguments) {
   run.max_events = options.max_events;
   run.check_every_event = options.check_invariants;
   run.simgrid_args.push_back("--log=xbt_cfg.thres:warning");
+#ifdef MIXSIM_DEFAULT_SIMGRID_CFG
+  run.simgrid_args.push_back("--cfg=" MIXSIM_DEFAULT_SIMGRID_CFG);
+#endif
   for (const std::string& setting : options.log) {
     run.simgrid_args.push_back("--log=" + setting);
   }
