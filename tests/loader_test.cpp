@@ -217,7 +217,7 @@ TEST_CASE("loader: overrides: --set edits the document before validation", "[loa
     const Scenario scenario = load_scenario(
         path, LoadOptions{{"scaleSets[web].skuProfile.allocationStrategy=CapacityOptimized", "scaleSets[0].sku.capacity=7",
                            "scenario.seed=99", "scaleSets[0].provisioningTime=PT2M"},
-                          std::nullopt});
+                          std::nullopt, {}});
     CHECK(scenario.scale_sets[0].strategy == AllocationStrategy::CapacityOptimized);
     CHECK(scenario.scale_sets[0].initial_capacity == 7);
     CHECK(scenario.seed == 99);
@@ -225,14 +225,14 @@ TEST_CASE("loader: overrides: --set edits the document before validation", "[loa
   }
   SECTION("a YAML value: a whole list") {
     const Scenario scenario =
-        load_scenario(path, LoadOptions{{"scaleSets[0].skuProfile.vmSizes=[{name: Standard_D2as_v5}]"}, 5});
+        load_scenario(path, LoadOptions{{"scaleSets[0].skuProfile.vmSizes=[{name: Standard_D2as_v5}]"}, 5, {}});
     REQUIRE(scenario.scale_sets[0].sizes.size() == 1);
     CHECK(scenario.sizes[scenario.scale_sets[0].sizes[0].size].name == "Standard_D2as_v5");
     CHECK(scenario.seed == 5);
   }
   SECTION("problems name the override") {
     try {
-      load_scenario(path, LoadOptions{{"scaleSets[0].sku.capacity=abc", "scaleSets[api].sku.capacity=1", "nope"}, {}});
+      load_scenario(path, LoadOptions{{"scaleSets[0].sku.capacity=abc", "scaleSets[api].sku.capacity=1", "nope"}, {}, {}});
       FAIL("bad overrides load");
     } catch (const InputError& error) {
       const std::string text = error.diagnostics().format_all();
@@ -411,4 +411,45 @@ TEST_CASE("loader: named metric traces and their gaps", "[loader][metrics]") {
   CHECK(metric.available.value_at(300) == 0);
   CHECK(metric.available.value_at(1199) == 0);
   CHECK(metric.available.value_at(1200) == 1);
+}
+
+TEST_CASE("loader: scenario text: named like a file, files beside that name", "[loader][text]") {
+  const std::string dir = test::scratch_dir("text");
+  std::ofstream(dir + "/cpu.csv") << "time_s,value\n0,4\n60,8\n";
+  const std::string demand = "    workload: { demand: { trace: cpu.csv } }\n";
+
+  const Scenario scenario = load_scenario_text(valid_yaml(demand), dir + "/inline.yaml");
+  CHECK(scenario.source_file == dir + "/inline.yaml");
+  CHECK(scenario.scale_sets[0].workload.demand->trace.value_at(60) == 8);
+
+  try {
+    load_scenario_text("scenario: [unclosed", "inline.yaml");
+    FAIL("broken text loads");
+  } catch (const InputError& error) {
+    CHECK_THAT(error.diagnostics().format_all(), Contains("inline.yaml:1:"));
+  }
+  CHECK_THROWS_WITH(load_scenario_text("", "empty.yaml"), Contains("empty.yaml: the file is empty"));
+}
+
+TEST_CASE("loader: files_root: no file outside it is read", "[loader][text]") {
+  const std::string root = test::scratch_dir("root");
+  const std::string outside = test::scratch_dir("outside");
+  std::ofstream(root + "/cpu.csv") << "time_s,value\n0,4\n";
+  std::ofstream(outside + "/cpu.csv") << "time_s,value\n0,4\n";
+  std::filesystem::create_symlink(outside + "/cpu.csv", root + "/link.csv");
+  LoadOptions options;
+  options.files_root = root;
+  auto errors_with = [&](const std::string& trace) {
+    try {
+      load_scenario_text(valid_yaml("    workload: { demand: { trace: " + trace + " } }\n"), root + "/s.yaml", options);
+      return std::string();
+    } catch (const InputError& error) {
+      return error.diagnostics().format_all();
+    }
+  };
+
+  CHECK(errors_with("cpu.csv").empty());
+  CHECK_THAT(errors_with("../outside/cpu.csv"), Contains("is outside the folder " + root));
+  CHECK_THAT(errors_with(outside + "/cpu.csv"), Contains("is outside the folder " + root));
+  CHECK_THAT(errors_with("link.csv"), Contains("link.csv: is outside the folder"));
 }

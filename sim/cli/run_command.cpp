@@ -98,7 +98,10 @@ std::optional<int> parse(const std::vector<std::string>& arguments, RunCommandOp
 
 std::optional<Scenario> load_or_report(const RunCommandOptions& options) {
   try {
-    Scenario scenario = load_scenario(options.scenario, LoadOptions{options.overrides, options.seed});
+    LoadOptions load_options;
+    load_options.overrides = options.overrides;
+    load_options.seed = options.seed;
+    Scenario scenario = load_scenario(options.scenario, load_options);
     for (const std::string& warning : scenario.warnings) {
       std::cerr << warning << "\n";
     }

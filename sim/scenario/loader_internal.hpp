@@ -9,6 +9,7 @@
 
 #include "mixsim/scenario.hpp"
 #include "node_reader.hpp"
+#include "trace_reader.hpp"
 
 namespace mixsim::load {
 
@@ -89,11 +90,37 @@ void read_scale_sets(Context& context, const Node& node, Draft& draft);
 void read_events(Context& context, const Node& node, Draft& draft);
 void read_outputs(Context& context, const Node& node, Draft& draft);
 
+/// Parses the text of a CSV price list (`InstanceType, vCPUs, MemoryGiB, Price, SpotPrice, Region`, other columns
+/// ignored) into the draft's catalog; `display` names the file in messages. Stops after ten problems.
+void parse_price_list(Context& context, const std::string& text, const std::string& display, Draft& draft);
+
 /// Reads a capacity profile (a number, "unlimited", steps, a trace or a stochastic model) for `zones` zones;
 /// stochastic models draw from the stream named `stream`. Returns one series per zone.
 std::optional<std::vector<StepSeries>> read_capacity_profile(Context& context, const Node& node,
                                                               const std::string& path, size_t zones,
                                                               const Draft& draft, const std::string& stream);
+
+/// Which rows of an AWS Spot price history to import, and where they go.
+struct SpotPriceHistoryMapping {
+  std::string product = "Linux/UNIX";
+  std::map<std::string, size_t> instance_types;  // AWS instance type -> catalog size
+  std::map<std::string, ZoneId> zones;           // AWS zone id -> zone
+};
+
+/// Imported prices by (zone, catalog size), each a map of Unix time to USD per hour.
+using SpotPriceHistory = std::map<std::pair<ZoneId, size_t>, std::map<double, double>>;
+
+/// Parses the text of an AWS Spot price history (tab-separated: availability zone id, instance type, product
+/// description, USD per hour, ISO 8601 time; no header) and adds the rows that `mapping` selects to `series`;
+/// when a time repeats, the last row wins. Returns false when a row is malformed (reported; stops after ten).
+bool parse_spot_price_history(Context& context, const std::string& text, const std::string& display,
+                              const SpotPriceHistoryMapping& mapping, SpotPriceHistory& series);
+
+/// Turns imported Spot price histories into step functions of simulated time. With `align: start` the earliest
+/// row of all of them falls on the scenario start, so zones keep their relative timing.
+std::vector<std::pair<std::pair<ZoneId, size_t>, StepSeries>> align_spot_price_history(const SpotPriceHistory& series,
+                                                                                       const TraceOptions& options,
+                                                                                       int64_t scenario_start_unix_s);
 
 /// Reads `regions[].spot.prices`.
 void read_spot_prices(Context& context, const Node& node, const std::string& path, RegionId region, Draft& draft);

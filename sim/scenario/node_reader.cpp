@@ -22,6 +22,23 @@ std::pair<std::string, std::string> Context::resolve(const std::string& relative
   return {on_disk.string(), shown.string()};
 }
 
+bool Context::read_named_file(const std::string& name, size_t max_bytes, std::string& text, std::string& display) {
+  const auto [on_disk, shown] = resolve(name);
+  display = shown;
+  if (!files_root.empty()) {
+    // Symbolic links are followed before the comparison, so a link inside the root cannot lead out of it.
+    std::error_code error;
+    const auto root = std::filesystem::weakly_canonical(files_root, error);
+    const auto target = std::filesystem::weakly_canonical(on_disk, error);
+    const auto relative = target.lexically_relative(root);
+    if (error || relative.empty() || *relative.begin() == "..") {
+      diagnostics.add_file_error(display, "is outside the folder " + files_root + ", where the files a scenario names must be");
+      return false;
+    }
+  }
+  return yaml::read_text_file(on_disk, display, text, diagnostics, max_bytes);
+}
+
 std::string join_path(const std::string& path, std::string_view key) {
   if (path.empty()) {
     return std::string(key);

@@ -22,6 +22,7 @@ struct Context {
   Diagnostics diagnostics;
   std::string scenario_dir;  // folder of the scenario file, for resolving relative paths
   std::string display_dir;   // the same folder as the user named it, for messages
+  std::string files_root;    // when not empty, files the scenario names must lie inside this folder
 
   void error(const Node& node, const std::string& path, std::string message) {
     diagnostics.add(node.origin, path, std::move(message));
@@ -38,6 +39,12 @@ struct Context {
 
   /// Resolves a path from the scenario against the scenario's folder: {filesystem path, path for messages}.
   std::pair<std::string, std::string> resolve(const std::string& relative) const;
+
+  /// Reads a file that the scenario names (a trace, a price list) into `text`: resolves `name` against the
+  /// scenario's folder, checks that it lies inside `files_root` when that is set, and reads the whole file.
+  /// `display` receives the path for messages. Returns false after adding a file-level diagnostic when the file
+  /// is outside the root, missing, not a regular file, unreadable or larger than `max_bytes`.
+  bool read_named_file(const std::string& name, size_t max_bytes, std::string& text, std::string& display);
 };
 
 /// Joins a key path and a key: "scaleSets[0]" + "sku" -> "scaleSets[0].sku".

@@ -13,6 +13,7 @@ namespace {
 
 constexpr int kMaxVcpus = 4096;
 constexpr double kMaxMemoryGib = 1 << 20;
+constexpr size_t kMaxPriceListBytes = 256u << 20;
 
 CatalogSize& size_entry(Draft& draft, const std::string& name) {
   const auto found = draft.catalog_index.find(name);
@@ -77,11 +78,9 @@ bool read_price_cell(Context& context, const std::string& display, int line, con
   return true;
 }
 
-void import_price_list(Context& context, const std::string& file, const std::string& display, Draft& draft) {
-  std::string text;
-  if (!yaml::read_text_file(file, display, text, context.diagnostics, 256u << 20)) {
-    return;
-  }
+}  // namespace
+
+void parse_price_list(Context& context, const std::string& text, const std::string& display, Draft& draft) {
   CsvReader reader(text);
   CsvRow header;
   std::string error;
@@ -163,6 +162,8 @@ void import_price_list(Context& context, const std::string& file, const std::str
   }
 }
 
+namespace {
+
 void read_import(Context& context, const Node& node, Draft& draft) {
   MapReader reader(context, node, "catalog.import", KeySet{{"file", "families"}});
   const Node* file_node = reader.required("file", "a CSV price list");
@@ -173,9 +174,12 @@ void read_import(Context& context, const Node& node, Draft& draft) {
   if (!file) {
     return;
   }
-  const auto [on_disk, display] = context.resolve(*file);
   const size_t before = context.diagnostics.size();
-  import_price_list(context, on_disk, display, draft);
+  std::string text;
+  std::string display;
+  if (context.read_named_file(*file, kMaxPriceListBytes, text, display)) {
+    parse_price_list(context, text, display, draft);
+  }
   if (context.diagnostics.size() > before) {
     context.error(*file_node, reader.path("file"),
                   "the price list " + quote(display) + " cannot be used; its problems are listed under its name");

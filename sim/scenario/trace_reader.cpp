@@ -18,6 +18,8 @@ constexpr int kMaxErrorsPerFile = 10;
 // Past this many points a trace is treated as a mistake (about 380 days at one point per second).
 constexpr size_t kMaxTracePoints = 33'000'000;
 
+constexpr size_t kMaxTraceBytes = 512u << 20;
+
 class FileErrors {
  public:
   FileErrors(Context& context, std::string display) : context_(context), display_(std::move(display)) {}
@@ -56,7 +58,7 @@ bool looks_like_json(const std::string& text) {
   return false;
 }
 
-std::optional<RawTrace> read_csv_trace(const std::string& text, FileErrors& errors, const std::string& column) {
+std::optional<RawTrace> csv_trace(const std::string& text, FileErrors& errors, const std::string& column) {
   CsvReader reader(text);
   CsvRow header;
   std::string error;
@@ -147,8 +149,8 @@ std::optional<RawTrace> read_csv_trace(const std::string& text, FileErrors& erro
   return trace;
 }
 
-std::optional<RawTrace> read_json_trace(const std::string& text, const std::string& display, FileErrors& errors,
-                                        Context& context) {
+std::optional<RawTrace> json_trace(const std::string& text, const std::string& display, FileErrors& errors,
+                                   Context& context) {
   Diagnostics parse_problems;
   yaml::NodePtr root;
   try {
@@ -236,21 +238,27 @@ double median_spacing(const std::vector<double>& times) {
 
 }  // namespace
 
-std::optional<RawTrace> read_raw_trace(Context& context, const std::string& file, const std::string& display,
-                                       const std::string& column) {
-  std::string text;
-  if (!yaml::read_text_file(file, display, text, context.diagnostics, 512u << 20)) {
-    return std::nullopt;
-  }
+std::optional<RawTrace> parse_csv_trace(Context& context, const std::string& text, const std::string& display,
+                                        const std::string& column) {
   FileErrors errors(context, display);
-  std::optional<RawTrace> trace;
-  if (looks_like_json(text)) {
-    trace = read_json_trace(text, display, errors, context);
-  } else {
-    trace = read_csv_trace(text, errors, column);
-  }
+  auto trace = csv_trace(text, errors, column);
   errors.finish();
   return trace;
+}
+
+std::optional<RawTrace> parse_json_trace(Context& context, const std::string& text, const std::string& display) {
+  FileErrors errors(context, display);
+  auto trace = json_trace(text, display, errors, context);
+  errors.finish();
+  return trace;
+}
+
+std::optional<RawTrace> parse_raw_trace(Context& context, const std::string& text, const std::string& display,
+                                        const std::string& column) {
+  if (looks_like_json(text)) {
+    return parse_json_trace(context, text, display);
+  }
+  return parse_csv_trace(context, text, display, column);
 }
 
 StepSeries align_trace(const RawTrace& raw, const TraceOptions& options, int64_t scenario_start_unix_s) {
@@ -317,9 +325,13 @@ std::optional<StepSeries> read_trace_spec(Context& context, const MapReader& rea
     return std::nullopt;
   }
 
-  const auto [on_disk, display] = context.resolve(*file);
   const size_t problems_before = context.diagnostics.size();
-  const auto raw = read_raw_trace(context, on_disk, display, options.column);
+  std::string text;
+  std::string display;
+  std::optional<RawTrace> raw;
+  if (context.read_named_file(*file, kMaxTraceBytes, text, display)) {
+    raw = parse_raw_trace(context, text, display, options.column);
+  }
   if (!raw) {
     if (context.diagnostics.size() > problems_before) {
       context.error(*file_node, reader.path("trace"), "the trace " + quote(display) + " cannot be used; its problems are listed under its name");
