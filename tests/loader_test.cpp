@@ -1,12 +1,16 @@
 // Scenario loader: what valid files produce, and the message each kind of mistake gets.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
 #include "mixsim/diagnostics.hpp"
 #include "mixsim/loader.hpp"
 #include "scenario/time_format.hpp"
+#include "scenario/yaml_document.hpp"
 #include "test_support.hpp"
 
 using namespace mixsim;
@@ -452,4 +456,37 @@ TEST_CASE("loader: files_root: no file outside it is read", "[loader][text]") {
   CHECK_THAT(errors_with("../outside/cpu.csv"), Contains("is outside the folder " + root));
   CHECK_THAT(errors_with(outside + "/cpu.csv"), Contains("is outside the folder " + root));
   CHECK_THAT(errors_with("link.csv"), Contains("link.csv: is outside the folder"));
+}
+
+TEST_CASE("loader: files that are not regular files are not read", "[loader][errors]") {
+  const std::string dir = test::scratch_dir("special");
+  const std::string fifo = dir + "/pipe.yaml";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK_THROWS_WITH(load_scenario(fifo), Contains("pipe.yaml: is not a regular file (a pipe, socket or device)"));
+  CHECK_THROWS_WITH(load_scenario_text(valid_yaml("    workload: { demand: { trace: /dev/zero } }\n"), dir + "/s.yaml"),
+                    Contains("/dev/zero: is not a regular file"));
+
+  const std::string loop = dir + "/loop.yaml";
+  std::filesystem::create_symlink(loop, loop);
+  CHECK_THROWS_WITH(load_scenario(loop), Contains("loop.yaml: cannot be read: Too many levels of symbolic links"));
+}
+
+TEST_CASE("diagnostics: control characters are escaped", "[loader][errors]") {
+  const Diagnostic diagnostic{Origin{"s.yaml", 3, 5, {}}, "scenario.a\nb", "unknown key 'a\nb'\r"};
+  CHECK(diagnostic.format() == "s.yaml:3:5: scenario.a\\x0ab: unknown key 'a\\x0ab'\\x0d");
+  const std::string errors = test::load_errors("scenario: { name: \"a\\\tb\" }\n");
+  CHECK(errors.find('\t') == std::string::npos);
+  CHECK_THAT(errors, Contains("scenario.name: 'a\\x09b' contains a control character; a name is printable text"));
+}
+
+TEST_CASE("loader: text that is not UTF-8 is rejected with its position", "[loader][errors]") {
+  CHECK_THAT(test::load_errors(std::string("scenario:\n  name: a\0b\n", 22)),
+             Contains("scenario.yaml:2:10: the text contains a NUL byte; expected UTF-8 text"));
+  CHECK_THAT(test::load_errors("scenario: { name: \"caf\xc3\xa9\xff\" }\n"),
+             Contains("scenario.yaml:1:25: the text contains the byte 0xff, which is not UTF-8; expected UTF-8 text"));
+  CHECK(yaml::find_invalid_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80") == std::string::npos);
+  CHECK(yaml::find_invalid_utf8("\xc0\xaf") == 0);          // an overlong '/'
+  CHECK(yaml::find_invalid_utf8("a\xed\xa0\x80") == 1);      // a UTF-16 surrogate
+  CHECK(yaml::find_invalid_utf8("ab\xf4\x90\x80\x80") == 2);  // above U+10FFFF
+  CHECK(yaml::find_invalid_utf8("abc\xe2\x82") == 3);         // cut short
 }

@@ -6,26 +6,52 @@
 
 namespace mixsim {
 
+namespace {
+
+// Writes control characters as \xNN, so that text taken from the input (a key with a line break, a character that
+// a YAML error message quotes) cannot split one diagnostic over several lines.
+std::string escape_controls(const std::string& text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string escaped;
+  escaped.reserve(text.size());
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      escaped += "\\x";
+      escaped += kHex[byte >> 4];
+      escaped += kHex[byte & 0xf];
+    } else {
+      escaped += c;
+    }
+  }
+  return escaped;
+}
+
+}  // namespace
+
 std::string Diagnostic::format() const {
+  const std::string shown_message = escape_controls(message);
+  const std::string shown_path = escape_controls(key_path);
   if (origin.is_override()) {
-    std::string text = "mixsim: --set " + origin.override_arg + ": ";
+    std::string text = "mixsim: --set " + escape_controls(origin.override_arg) + ": ";
     const std::string override_path = origin.override_arg.substr(0, origin.override_arg.find('='));
     if (!key_path.empty() && key_path != override_path) {
-      text += key_path + ": ";
+      text += shown_path + ": ";
     }
-    return text + message;
+    return text + shown_message;
   }
+  const std::string file = escape_controls(origin.file);
   if (origin.file.empty()) {
-    return "mixsim: " + message;
+    return "mixsim: " + shown_message;
   }
   if (origin.line <= 0) {
-    return origin.file + ": " + message;
+    return file + ": " + shown_message;
   }
-  std::string text = origin.file + ":" + std::to_string(origin.line) + ":" + std::to_string(origin.column) + ": ";
+  std::string text = file + ":" + std::to_string(origin.line) + ":" + std::to_string(origin.column) + ": ";
   if (!key_path.empty()) {
-    text += key_path + ": ";
+    text += shown_path + ": ";
   }
-  return text + message;
+  return text + shown_message;
 }
 
 void Diagnostics::add(Origin origin, std::string key_path, std::string message) {

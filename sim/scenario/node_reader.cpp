@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -234,6 +235,12 @@ std::optional<std::string> read_name(Context& context, const Node& node, const s
   auto text = read_string(context, node, path);
   if (text && text->empty()) {
     context.error(node, path, "the name is empty");
+    return std::nullopt;
+  }
+  // Names become folder names, CSV fields and JSON keys; a line break or a NUL would corrupt them.
+  const auto is_control = [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; };
+  if (text && std::any_of(text->begin(), text->end(), is_control)) {
+    context.error(node, path, quote(*text) + " contains a control character; a name is printable text");
     return std::nullopt;
   }
   return text;

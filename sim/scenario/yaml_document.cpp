@@ -5,6 +5,9 @@
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -42,6 +45,48 @@ const char* kind_name(Node::Kind kind) {
       return "a mapping";
   }
   return "?";
+}
+
+size_t find_invalid_utf8(std::string_view text) {
+  size_t pos = 0;
+  while (pos < text.size()) {
+    const auto lead = static_cast<unsigned char>(text[pos]);
+    size_t length = 0;
+    uint32_t code_point = 0;
+    if (lead < 0x80) {
+      ++pos;
+      continue;
+    }
+    if (lead >= 0xc2 && lead <= 0xdf) {
+      length = 2;
+      code_point = lead & 0x1fu;
+    } else if (lead >= 0xe0 && lead <= 0xef) {
+      length = 3;
+      code_point = lead & 0x0fu;
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+      length = 4;
+      code_point = lead & 0x07u;
+    } else {
+      return pos;
+    }
+    if (pos + length > text.size()) {
+      return pos;
+    }
+    for (size_t i = 1; i < length; ++i) {
+      const auto next = static_cast<unsigned char>(text[pos + i]);
+      if ((next & 0xc0u) != 0x80u) {
+        return pos;
+      }
+      code_point = (code_point << 6) | (next & 0x3fu);
+    }
+    const bool overlong = (length == 3 && code_point < 0x800) || (length == 4 && code_point < 0x10000);
+    const bool surrogate = code_point >= 0xd800 && code_point <= 0xdfff;
+    if (overlong || surrogate || code_point > 0x10ffff) {
+      return pos;
+    }
+    pos += length;
+  }
+  return std::string::npos;
 }
 
 namespace {
@@ -222,6 +267,26 @@ Origin mark_origin(const std::string& file, const std::string& override_arg, con
   return Origin{file, mark.line + 1, mark.column + 1, {}};
 }
 
+// yaml-cpp reads a NUL byte as an escape and passes invalid UTF-8 through to scalars, where it would break the
+// JSON result files. Both are rejected here, with their position.
+void check_encoding(const std::string& text, const std::string& file, const std::string& override_arg) {
+  const size_t nul = text.find('\0');
+  const size_t invalid = find_invalid_utf8(text);
+  const size_t offset = std::min(nul, invalid);
+  if (offset == std::string::npos) {
+    return;
+  }
+  const size_t line_start = offset == 0 ? 0 : text.rfind('\n', offset - 1) + 1;  // npos + 1 wraps to 0
+  YAML::Mark mark;
+  mark.line = static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+  mark.column = static_cast<int>(offset - line_start);
+  const std::string found = offset == nul ? std::string("a NUL byte")
+                                          : fmt::format("the byte 0x{:02x}, which is not UTF-8",
+                                                        static_cast<unsigned char>(text[offset]));
+  throw InputError(Diagnostic{mark_origin(file, override_arg, mark), {},
+                              "the text contains " + found + "; expected UTF-8 text"});
+}
+
 NodePtr parse(const std::string& text, const std::string& file, const std::string& override_arg,
               Diagnostics& diagnostics, const ParseLimits& limits) {
   if (text.size() > limits.max_bytes) {
@@ -229,6 +294,7 @@ NodePtr parse(const std::string& text, const std::string& file, const std::strin
                                 "the file is " + std::to_string(text.size()) + " bytes, more than the limit of " +
                                     std::to_string(limits.max_bytes)});
   }
+  check_encoding(text, file, override_arg);
   std::istringstream stream(text);
   TreeBuilder builder(file, override_arg, &diagnostics, limits);
   try {
@@ -272,12 +338,18 @@ bool read_text_file(const std::string& path, const std::string& display_file, st
                     Diagnostics& diagnostics, size_t max_bytes) {
   std::error_code error;
   const auto status = std::filesystem::status(path, error);
-  if (error || !std::filesystem::exists(status)) {
-    diagnostics.add_file_error(display_file, "file not found");
+  if (!std::filesystem::exists(status)) {
+    const bool missing = !error || error == std::errc::no_such_file_or_directory;
+    diagnostics.add_file_error(display_file, missing ? "file not found" : "cannot be read: " + error.message());
     return false;
   }
   if (std::filesystem::is_directory(status)) {
     diagnostics.add_file_error(display_file, "is a directory, expected a file");
+    return false;
+  }
+  // Reading a pipe or a device such as /dev/stdin could block forever or never end.
+  if (!std::filesystem::is_regular_file(status)) {
+    diagnostics.add_file_error(display_file, "is not a regular file (a pipe, socket or device), expected a file");
     return false;
   }
   std::ifstream in(path, std::ios::binary);
