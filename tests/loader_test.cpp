@@ -490,3 +490,35 @@ TEST_CASE("loader: text that is not UTF-8 is rejected with its position", "[load
   CHECK(yaml::find_invalid_utf8("ab\xf4\x90\x80\x80") == 2);  // above U+10FFFF
   CHECK(yaml::find_invalid_utf8("abc\xe2\x82") == 3);         // cut short
 }
+
+TEST_CASE("loader: hostile YAML: limits hold", "[loader][errors]") {
+  SECTION("an alias bomb") {
+    std::string yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+    for (int i = 1; i < 10; ++i) {
+      yaml += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+      for (int j = 0; j < 10; ++j) {
+        yaml += (j > 0 ? ", *a" : "*a") + std::to_string(i - 1);
+      }
+      yaml += "]\n";
+    }
+    CHECK_THAT(test::load_errors(yaml), Contains("the document expands to more than 4000000 nodes through its aliases"));
+  }
+  SECTION("an alias inside its own anchor") {
+    CHECK_THAT(test::load_errors("scenario: &s { name: x, again: *s }\n"),
+               Contains("scenario.yaml:1:32: an alias refers to a node that contains it"));
+  }
+  SECTION("nesting 100,000 levels deep, in flow and block style") {
+    CHECK_THAT(test::load_errors(std::string(100000, '[') + std::string(100000, ']')),
+               Contains("scenario.yaml:1:201: nesting deeper than 200 levels"));
+    std::string block;
+    for (int i = 0; i < 100000; ++i) {
+      block += "- ";
+    }
+    CHECK_THAT(test::load_errors(block + "x\n"), Contains("nesting deeper than 200 levels"));
+  }
+  SECTION("a duration of 5,000 digits is shown shortened") {
+    const std::string errors = test::load_errors(valid_yaml("    provisioningTime: P" + std::string(5000, '9') + "D\n"));
+    CHECK_THAT(errors, Contains("'P99999999999999999999999999999999999999999999999999999999999...' is not a valid duration"));
+    CHECK(errors.size() < 1000);
+  }
+}

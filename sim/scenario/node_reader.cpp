@@ -40,6 +40,18 @@ bool Context::read_named_file(const std::string& name, size_t max_bytes, std::st
   return yaml::read_text_file(on_disk, display, text, diagnostics, max_bytes);
 }
 
+bool Context::reserve_series_points(double points, const Node& node, const std::string& path) {
+  if (series_points + points > static_cast<double>(kMaxSeriesPoints)) {
+    error(node, path,
+          fmt::format("the scenario's series would hold more than {} points in total (traces once per zone that uses "
+                      "them, capacity models, imported prices); shorten scenario.duration or use coarser data",
+                      kMaxSeriesPoints));
+    return false;
+  }
+  series_points += points;
+  return true;
+}
+
 std::string join_path(const std::string& path, std::string_view key) {
   if (path.empty()) {
     return std::string(key);

@@ -17,6 +17,10 @@ namespace mixsim::load {
 
 using yaml::Node;
 
+/// Points that all series of one scenario may hold together (traces, once per zone that uses them; capacity models;
+/// imported prices): about 320 MB as doubles. A trace of one point per minute over ten years has 5.3 million.
+inline constexpr size_t kMaxSeriesPoints = 20'000'000;
+
 /// State shared by all readers of one scenario load.
 struct Context {
   Diagnostics diagnostics;
@@ -36,6 +40,12 @@ struct Context {
   }
 
   std::vector<std::string> warnings;
+
+  /// Points of every series read so far, against kMaxSeriesPoints.
+  double series_points = 0;
+  /// Counts `points` more series points. Returns false, after reporting at `node`, when the scenario's total would
+  /// pass kMaxSeriesPoints; the caller then drops the series.
+  bool reserve_series_points(double points, const Node& node, const std::string& path);
 
   /// Resolves a path from the scenario against the scenario's folder: {filesystem path, path for messages}.
   std::pair<std::string, std::string> resolve(const std::string& relative) const;

@@ -138,8 +138,9 @@ bool parse_spot_price_history(Context& context, const std::string& text, const s
     }
     const auto price = parse_finite_number(fields[3]);
     const auto time = parse_timestamp(fields[4]);
-    if (!price || *price < 0) {
-      context.error(Origin{display, line, 1, {}}, "price", quote(fields[3]) + " is not a price in USD per hour");
+    if (!price || *price < 0 || *price > kMaxSpotPrice) {
+      context.error(Origin{display, line, 1, {}}, "price",
+                    quote(fields[3]) + fmt::format(" is not a price in USD per hour; valid: 0 to {:g}", kMaxSpotPrice));
       ++problems;
       continue;
     }
@@ -230,7 +231,20 @@ void read_import(Context& context, const Node& node, const std::string& path, Re
     return;
   }
 
+  double rows = 0;
+  for (const auto& [key, prices] : series) {
+    rows += static_cast<double>(prices.size());
+  }
+  if (!context.reserve_series_points(rows, *file, reader.path("file"))) {
+    return;
+  }
   for (auto& [key, prices] : align_spot_price_history(series, options, draft.scenario.start_unix_s)) {
+    if (prices.period_s > 0 && prices.period_s < 1) {
+      context.error(*reader.get("loop"), reader.path("loop"),
+                    fmt::format("the imported prices repeat every {} s; a looped history must cover at least 1 s",
+                                prices.period_s));
+      return;
+    }
     specs.emplace_back(SpotPriceSpec{key.first, static_cast<SizeId>(key.second), std::move(prices)}, path);
   }
 }

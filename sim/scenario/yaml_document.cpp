@@ -111,16 +111,26 @@ class TreeBuilder : public YAML::EventHandler {
 
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     auto node = make_node(Node::Kind::Null, mark);
-    remember_anchor(anchor, node);
-    attach(node);
+    remember_anchor(anchor, node, 1);
+    attach(node, 1);
   }
 
+  // An alias shares its anchor's node instead of copying it, so memory stays small. The readers walk the shared
+  // node once per alias, though, so against alias bombs the nodes it stands for count against the limit.
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     if (anchor == 0 || anchor >= anchors_.size() || !anchors_[anchor]) {
       throw LimitExceeded{mark, "alias to an unknown anchor"};
     }
-    count_node(mark);
-    attach(anchors_[anchor]);
+    const size_t size = anchor_sizes_[anchor];
+    if (size == 0) {
+      throw LimitExceeded{mark, "an alias refers to a node that contains it, which would make the document infinite"};
+    }
+    expanded_nodes_ += size;
+    if (expanded_nodes_ > limits_.max_nodes) {
+      throw LimitExceeded{mark, "the document expands to more than " + std::to_string(limits_.max_nodes) +
+                                    " nodes through its aliases"};
+    }
+    attach(anchors_[anchor], size);
   }
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
@@ -128,8 +138,8 @@ class TreeBuilder : public YAML::EventHandler {
     auto node = make_node(Node::Kind::Scalar, mark);
     node->scalar = value;
     node->plain = (tag == "?");
-    remember_anchor(anchor, node);
-    attach(node);
+    remember_anchor(anchor, node, 1);
+    attach(node, 1);
   }
 
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
@@ -150,6 +160,8 @@ class TreeBuilder : public YAML::EventHandler {
     NodePtr pending_key;
     std::unordered_set<std::string> keys;
     std::string path;  // key path of this container, for messages
+    YAML::anchor_t anchor = 0;
+    size_t expanded_size = 1;  // nodes in this container, each alias counted as the nodes it stands for
   };
 
   // The key path a node gets when it is attached to the innermost open container.
@@ -175,6 +187,7 @@ class TreeBuilder : public YAML::EventHandler {
   }
 
   void count_node(const YAML::Mark& mark) {
+    ++expanded_nodes_;
     if (++nodes_ > limits_.max_nodes) {
       throw LimitExceeded{mark, "the document has more than " + std::to_string(limits_.max_nodes) + " nodes"};
     }
@@ -188,14 +201,17 @@ class TreeBuilder : public YAML::EventHandler {
     return node;
   }
 
-  void remember_anchor(YAML::anchor_t anchor, const NodePtr& node) {
+  // `size` is the node's expanded size, or 0 for a container that is still open.
+  void remember_anchor(YAML::anchor_t anchor, const NodePtr& node, size_t size) {
     if (anchor == 0) {
       return;
     }
     if (anchor >= anchors_.size()) {
       anchors_.resize(anchor + 1);
+      anchor_sizes_.resize(anchor + 1, 0);
     }
     anchors_[anchor] = node;
+    anchor_sizes_[anchor] = size;
   }
 
   void open(Node::Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor) {
@@ -203,23 +219,27 @@ class TreeBuilder : public YAML::EventHandler {
       throw LimitExceeded{mark, "nesting deeper than " + std::to_string(limits_.max_depth) + " levels"};
     }
     auto node = make_node(kind, mark);
-    remember_anchor(anchor, node);
+    remember_anchor(anchor, node, 0);
     std::string path = child_path();
-    stack_.push_back(Frame{node, nullptr, {}, std::move(path)});
+    stack_.push_back(Frame{node, nullptr, {}, std::move(path), anchor, 1});
   }
 
   void close() {
     Frame frame = std::move(stack_.back());
     stack_.pop_back();
-    attach(frame.node);
+    if (frame.anchor != 0) {
+      anchor_sizes_[frame.anchor] = frame.expanded_size;
+    }
+    attach(frame.node, frame.expanded_size);
   }
 
-  void attach(const NodePtr& node) {
+  void attach(const NodePtr& node, size_t expanded_size) {
     if (stack_.empty()) {
       root_ = node;
       return;
     }
     Frame& frame = stack_.back();
+    frame.expanded_size += expanded_size;
     if (frame.node->kind == Node::Kind::Sequence) {
       frame.node->items.push_back(node);
       return;
@@ -253,7 +273,9 @@ class TreeBuilder : public YAML::EventHandler {
   NodePtr root_;
   std::vector<Frame> stack_;
   std::vector<NodePtr> anchors_;
+  std::vector<size_t> anchor_sizes_;  // by anchor: expanded size of its node, 0 while the node is open
   size_t nodes_ = 0;
+  size_t expanded_nodes_ = 0;
   int documents_ = 0;
 };
 
