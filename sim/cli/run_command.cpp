@@ -93,6 +93,11 @@ std::optional<int> parse(const std::vector<std::string>& arguments, RunCommandOp
     std::cerr << "mixsim " << command << ": a scenario file is required: mixsim " << command << " FILE\n";
     return kExitUsage;
   }
+  if (options.max_events < 1) {
+    std::cerr << "mixsim " << command << ": --max-events " << options.max_events
+              << " is invalid; give at least 1 (the instants a run may process)\n";
+    return kExitUsage;
+  }
   return std::nullopt;
 }
 

@@ -23,6 +23,12 @@ struct CatalogSize {
   std::map<std::string, double> spot_usd_per_hour;
 };
 
+/// Where a value was written: its position and its key path.
+struct Mention {
+  Origin origin;
+  std::string path;
+};
+
 /// Everything read so far. Sizes are referred to by their index in `catalog` until the load ends, when the sizes
 /// the scale sets use become Scenario::sizes.
 struct Draft {
@@ -42,12 +48,12 @@ struct Draft {
   std::vector<SizeUse> size_uses;
 
   /// Where each size of each scale set was named, by SetId, for price checks.
-  std::vector<std::vector<Origin>> set_size_origins;
+  std::vector<std::vector<Mention>> set_size_origins;
   /// Sizes named by updateSkuProfile events under ga rules, with their origins, for price checks.
   struct UpdateSizes {
     SetId scale_set;
     std::vector<SizeChoice> sizes;  // catalog indexes
-    std::vector<Origin> origins;
+    std::vector<Mention> origins;
   };
   std::vector<UpdateSizes> update_sizes;
 
@@ -71,6 +77,8 @@ struct Draft {
 namespace limits {
 inline constexpr double kMaxDurationS = 3650.0 * 86400;   // ten years
 inline constexpr int64_t kMaxCapacity = 1'000'000;         // VMs in one scale set
+/// VMs of all sets together (the sum of each set's largest capacity); the fleet needs about 150 bytes per VM.
+inline constexpr double kMaxTotalVms = 2'000'000;
 inline constexpr double kMaxPoolVms = 1e9;                 // a pool's capacity
 inline constexpr double kMaxPriceUsdPerHour = 1e5;
 inline constexpr size_t kMaxScaleSets = 1000;
@@ -78,8 +86,9 @@ inline constexpr size_t kMaxRegions = 100;
 inline constexpr size_t kMaxZonesPerRegion = 16;
 inline constexpr size_t kMaxEvents = 1'000'000;
 inline constexpr int kMaxSizesPerSet = 5;
-/// VM-seconds (peak VMs over all sets times the duration) above which a run would take too long to be useful.
-inline constexpr double kMaxVmSeconds = 1e6 * 3650.0 * 86400;
+/// VM-seconds (peak VMs over all sets times the duration) above which a run would take too long to be useful:
+/// a million VMs for 116 days, or 31,700 VMs for ten years.
+inline constexpr double kMaxVmSeconds = 1e13;
 }  // namespace limits
 
 void read_scenario_block(Context& context, const Node& node, Draft& draft);
@@ -134,7 +143,7 @@ std::optional<AutoscaleSetting> read_autoscale(Context& context, const Node& nod
 /// Reads a `skuProfile.vmSizes` list: 1 to 5 sizes, no duplicates, each in the catalog. `origins` receives where
 /// each size was named.
 std::optional<std::vector<SizeChoice>> read_vm_sizes(Context& context, const Node& node, const std::string& path,
-                                                     Draft& draft, std::vector<Origin>* origins = nullptr);
+                                                     Draft& draft, std::vector<Mention>* origins = nullptr);
 
 /// Replaces catalog indexes by compact size ids, keeps only used sizes, and runs the checks that need the whole
 /// scenario (prices, quota families, run-size limits).

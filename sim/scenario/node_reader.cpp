@@ -77,7 +77,12 @@ std::string quote(std::string_view text) {
   return "'" + shown + "'";
 }
 
+std::string quote_path(std::string_view path) { return "'" + std::string(path) + "'"; }
+
 std::string list_names(const std::vector<std::string>& names) {
+  if (names.empty()) {
+    return "(none)";
+  }
   std::string text;
   for (size_t i = 0; i < names.size(); ++i) {
     if (i > 0) {
@@ -152,11 +157,16 @@ const Node* MapReader::required(std::string_view key, std::string_view what_it_i
   }
   const Node* value = get(key);
   if (value == nullptr) {
-    const Node* present = node_.find(key);
-    context_.error(present != nullptr ? *present : node_, path(key),
-                   present != nullptr ? "a value is required (" + std::string(what_it_is) + ")"
-                                      : "missing required key '" + std::string(key) + "' (" +
-                                            std::string(what_it_is) + ")");
+    // A key written without a value is reported at the key: yaml-cpp places the missing value where the next
+    // token starts, often on the next line.
+    const auto entry = std::find_if(node_.entries.begin(), node_.entries.end(),
+                                    [&](const yaml::Entry& candidate) { return candidate.key == key; });
+    if (entry != node_.entries.end()) {
+      context_.error(entry->key_origin, path(key), "a value is required (" + std::string(what_it_is) + ")");
+    } else {
+      context_.error(node_, path(key),
+                     "missing required key '" + std::string(key) + "' (" + std::string(what_it_is) + ")");
+    }
   }
   return value;
 }
@@ -207,9 +217,12 @@ std::optional<double> read_number(Context& context, const Node& node, const std:
       return s;
     }();
     const bool special = lower.find("nan") != std::string::npos || lower.find("inf") != std::string::npos;
-    context.error(node, path,
-                  quote(node.scalar) + (special ? " is not a finite number" : " is not a number") +
-                      "; valid: " + describe_range(range));
+    // A number written with an exponent beyond the range of a double (1e400) is too large, not malformed.
+    const bool numeric = !node.scalar.empty() && node.scalar.size() <= 64 &&
+                         node.scalar.find_first_not_of("0123456789+-.eE") == std::string::npos;
+    const bool overflows = numeric && std::isinf(std::strtod(node.scalar.c_str(), nullptr));
+    const char* problem = special ? " is not a finite number" : (overflows ? " is out of range" : " is not a number");
+    context.error(node, path, quote(node.scalar) + problem + "; valid: " + describe_range(range));
     return std::nullopt;
   }
   const bool below = range.min_exclusive ? *value <= range.min : *value < range.min;

@@ -63,6 +63,8 @@ std::string index_path(const std::string& path, size_t index);
 
 /// Quotes a scalar for messages, shortening long ones.
 std::string quote(std::string_view text);
+/// Quotes a file path for messages, whole: a shortened path could not be opened.
+std::string quote_path(std::string_view path);
 
 /// The keys a mapping may hold: keys that are read, keys of the contract that are not built yet (rejected with
 /// "not supported yet"), and keys accepted and ignored because they do not change the simulation.

@@ -182,7 +182,7 @@ void read_import(Context& context, const Node& node, Draft& draft) {
   }
   if (context.diagnostics.size() > before) {
     context.error(*file_node, reader.path("file"),
-                  "the price list " + quote(display) + " cannot be used; its problems are listed under its name");
+                  "the price list " + quote_path(display) + " cannot be used; its problems are listed under its name");
     return;
   }
 

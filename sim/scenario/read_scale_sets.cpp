@@ -38,7 +38,7 @@ void check_preview_strategy(Context& context, const Node& node, const std::strin
 }
 
 void read_sku_profile(Context& context, const Node& node, const std::string& path, ScaleSetSpec& set, Draft& draft,
-                      std::vector<Origin>& size_origins) {
+                      std::vector<Mention>& size_origins) {
   MapReader reader(context, node, path, KeySet{{"vmSizes", "allocationStrategy"}, {"automaticSkuMigrationPolicy"}});
   if (!reader.is_mapping()) {
     return;
@@ -57,7 +57,7 @@ void read_sku_profile(Context& context, const Node& node, const std::string& pat
 }
 
 void read_sku(Context& context, const MapReader& set_reader, const Node& node, ScaleSetSpec& set, Draft& draft,
-              std::vector<Origin>& size_origins) {
+              std::vector<Mention>& size_origins) {
   const std::string path = set_reader.path("sku");
   MapReader reader(context, node, path, KeySet{{"name", "tier", "capacity"}});
   if (!reader.is_mapping()) {
@@ -95,7 +95,7 @@ void read_sku(Context& context, const MapReader& set_reader, const Node& node, S
   if (const auto size = draft.find_size(context, *name_node, reader.path("name"))) {
     set.sizes = {SizeChoice{static_cast<SizeId>(*size), 0}};
     draft.size_uses.push_back({*size, name_node->origin});
-    size_origins.push_back(name_node->origin);
+    size_origins.push_back({name_node->origin, reader.path("name")});
   }
 }
 
@@ -488,7 +488,7 @@ void read_scale_set(Context& context, const Node& node, const std::string& path,
     return;
   }
   ScaleSetSpec set;
-  std::vector<Origin> size_origins;
+  std::vector<Mention> size_origins;
   const Node* name_node = reader.required("name", "the scale set's name");
   if (name_node != nullptr) {
     set.name = read_name(context, *name_node, reader.path("name")).value_or("");
@@ -566,7 +566,7 @@ void read_scale_set(Context& context, const Node& node, const std::string& path,
 }  // namespace
 
 std::optional<std::vector<SizeChoice>> read_vm_sizes(Context& context, const Node& node, const std::string& path,
-                                                     Draft& draft, std::vector<Origin>* origins) {
+                                                     Draft& draft, std::vector<Mention>* origins) {
   const auto* items = read_list(context, node, path);
   if (items == nullptr) {
     return std::nullopt;
@@ -606,7 +606,7 @@ std::optional<std::vector<SizeChoice>> read_vm_sizes(Context& context, const Nod
     choices.push_back(SizeChoice{static_cast<SizeId>(*size), rank});
     draft.size_uses.push_back({*size, name->origin});
     if (origins != nullptr) {
-      origins->push_back(name->origin);
+      origins->push_back({name->origin, reader.path("name")});
     }
   }
   if (!ok) {

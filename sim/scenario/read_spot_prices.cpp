@@ -221,12 +221,12 @@ void read_import(Context& context, const Node& node, const std::string& path, Re
   const bool read = context.read_named_file(*name, kMaxHistoryBytes, text, display) &&
                     parse_spot_price_history(context, text, display, mapping, series);
   if (!read || context.diagnostics.size() > before) {
-    context.error(*file, reader.path("file"), "the price history " + quote(display) + " cannot be used; its problems are listed under its name");
+    context.error(*file, reader.path("file"), "the price history " + quote_path(display) + " cannot be used; its problems are listed under its name");
     return;
   }
   if (series.empty()) {
     context.error(*file, reader.path("file"),
-                  "no row of " + quote(display) + " matches the product " + quote(mapping.product) +
+                  "no row of " + quote_path(display) + " matches the product " + quote(mapping.product) +
                       " and the mapped instance types and zones");
     return;
   }

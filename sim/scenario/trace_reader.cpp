@@ -349,7 +349,7 @@ std::optional<StepSeries> read_trace_spec(Context& context, const MapReader& rea
   }
   if (!raw) {
     if (context.diagnostics.size() > problems_before) {
-      context.error(*file_node, reader.path("trace"), "the trace " + quote(display) + " cannot be used; its problems are listed under its name");
+      context.error(*file_node, reader.path("trace"), "the trace " + quote_path(display) + " cannot be used; its problems are listed under its name");
     }
     return std::nullopt;
   }
@@ -359,15 +359,17 @@ std::optional<StepSeries> read_trace_spec(Context& context, const MapReader& rea
   }
   for (size_t i = 0; i < raw->values.size(); ++i) {
     const double value = raw->values[i] * options.scale;
+    std::string problem;
     if (value < min_value) {
-      context.error(Origin{display, raw->lines[i], 1, {}}, {},
-                    fmt::format("value {} is below the minimum of {}", raw->values[i], min_value));
-      return std::nullopt;
+      problem = fmt::format("value {} is below the minimum of {}", raw->values[i], min_value);
+    } else if (!(std::fabs(value) <= kMaxTraceValue)) {
+      problem = fmt::format("value {} times the scale {} is beyond the limit of {:g}", raw->values[i], options.scale,
+                            kMaxTraceValue);
     }
-    if (!(std::fabs(value) <= kMaxTraceValue)) {
-      context.error(Origin{display, raw->lines[i], 1, {}}, {},
-                    fmt::format("value {} times the scale {} is beyond the limit of {:g}", raw->values[i], options.scale,
-                                kMaxTraceValue));
+    if (!problem.empty()) {
+      context.error(Origin{display, raw->lines[i], 1, {}}, {}, problem);
+      context.error(*file_node, reader.path("trace"),
+                    "the trace " + quote_path(display) + " cannot be used; its problems are listed under its name");
       return std::nullopt;
     }
   }
