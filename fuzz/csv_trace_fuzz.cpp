@@ -1,5 +1,5 @@
 // Fuzz target: a CSV trace through the reader, then through alignment to the scenario's clock.
-// Seeds: scenarios/data/*.csv tests/bad_inputs/*.csv shared/data/nab-cloudwatch/data/*/*.csv shared/data/azure-llm-inference-2023/data/*.csv shared/data/spothedge-traces/workloads/*/*.csv
+// Seeds: scenarios/data/*.csv tests/bad_inputs/data/*.csv shared/data/nab-cloudwatch/data/*/*.csv shared/data/azure-llm-inference-2023/data/*.csv shared/data/spothedge-traces/workloads/*/*.csv
 #include <cstddef>
 #include <cstdint>
 #include <string>

@@ -1,6 +1,6 @@
 // Fuzz target: a JSON trace ({"metadata": {"gap_seconds": N}, "data": [...]}) through the reader, then through
 // alignment to the scenario's clock.
-// Seeds: tests/bad_inputs/*.json shared/data/spot-traces/*/*/*/*.json shared/data/spothedge-traces/data/*/*.json
+// Seeds: tests/bad_inputs/data/*.json shared/data/spot-traces/*/*/*/*.json shared/data/spothedge-traces/data/*/*.json
 #include <cstddef>
 #include <cstdint>
 #include <string>

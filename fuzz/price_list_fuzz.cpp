@@ -1,5 +1,5 @@
 // Fuzz target: a CSV price list (catalog.import) through the import into a catalog.
-// Seeds: tests/bad_inputs/*prices*.csv shared/data/azure-vm-prices/vms.csv
+// Seeds: tests/bad_inputs/data/prices-*.csv shared/data/azure-vm-prices/vms.csv
 #include <cmath>
 #include <cstddef>
 #include <cstdint>

@@ -1,7 +1,7 @@
 // Fuzz target: an AWS Spot price history (tab-separated, no header) through the import and its alignment. The
 // mapping selects the first three zone ids and instance types that the input names, so that rows are imported
 // whatever names the fuzzer invents.
-// Seeds: tests/bad_inputs/*.tsv shared/data/aws-spot-price-2022-05/2022-05.tsv
+// Seeds: tests/bad_inputs/data/*.tsv shared/data/aws-spot-price-2022-05/2022-05.tsv
 #include <cstddef>
 #include <cstdint>
 #include <string>

@@ -15,9 +15,12 @@
 #include <map>
 #include <sstream>
 
+#include "process_support.hpp"
 #include "scenario/csv_reader.hpp"
 
 namespace fs = std::filesystem;
+using mixsim::test::read_file;
+using mixsim::test::shell_quote;
 
 namespace {
 
@@ -26,21 +29,6 @@ int failures = 0;
 void fail(const std::string& message) {
   std::cerr << "FAILED: " << message << "\n";
   ++failures;
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-std::string shell_quote(const std::string& text) {
-  std::string quoted = "'";
-  for (char c : text) {
-    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  }
-  return quoted + "'";
 }
 
 int run(const std::string& command) {

@@ -6,27 +6,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "process_support.hpp"
 #include "scenario/csv_reader.hpp"
 #include "test_support.hpp"
 
 namespace mixsim::test {
 
 namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-std::string shell_quote(const std::string& text) {
-  std::string quoted = "'";
-  for (char c : text) {
-    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  }
-  return quoted + "'";
-}
 
 std::vector<std::map<std::string, std::string>> read_csv(const std::string& path) {
   const std::string text = read_file(path);
