@@ -56,6 +56,20 @@ std::vector<std::map<std::string, std::string>> RunResult::rows_of(const std::st
   return rows;
 }
 
+ProcessResult run_mixsim(const std::vector<std::string>& arguments, const std::string& stderr_file,
+                         const std::string& shell_prefix) {
+  std::string command = shell_prefix + " exec " + shell_quote(MIXSIM_BINARY);
+  for (const std::string& argument : arguments) {
+    command += " " + shell_quote(argument);
+  }
+  command += " > /dev/null 2> " + shell_quote(stderr_file);
+  const int status = std::system(command.c_str());
+  ProcessResult result;
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.errors = read_file(stderr_file);
+  return result;
+}
+
 RunResult run_scenario(const std::string& name, const std::string& yaml, const std::vector<std::string>& arguments) {
   const std::string dir = scratch_dir("run-" + name);
   const std::string scenario = dir + "/scenario.yaml";

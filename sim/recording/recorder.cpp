@@ -1,7 +1,11 @@
 #include "recorder.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
 
 #include "mixsim/check.hpp"
 
@@ -439,6 +443,13 @@ nlohmann::ordered_json Recorder::summarize(const std::vector<SetId>& sets) const
   return summary;
 }
 
+void Recorder::remove_result_file(std::string_view name) const {
+  const std::string path = out_dir_ + "/" + std::string(name);
+  if (std::remove(path.c_str()) != 0 && errno != ENOENT) {
+    throw std::runtime_error("cannot remove " + path + ": " + std::strerror(errno));
+  }
+}
+
 nlohmann::ordered_json Recorder::finish(double t_end_s, int64_t events_processed) {
   advance(t_end_s);
   for (BillingCell& cell : cells_) {
@@ -469,18 +480,29 @@ nlohmann::ordered_json Recorder::finish(double t_end_s, int64_t events_processed
   }
   summary["scaleSets"] = per_set;
 
+  if (out_dir_.empty()) {
+    return summary;
+  }
+  // An earlier run's summary goes first and the new one comes last, so a folder with a summary never mixes the
+  // files of two runs. Files of an earlier run that this run does not write go too.
+  remove_result_file("summary.json");
   if (timeline_file_) {
     timeline_file_->commit();
   }
   if (events_file_) {
     events_file_->commit();
   }
-  if (!out_dir_.empty()) {
-    OutputFile summary_file(out_dir_ + "/summary.json");
-    summary_file.append(summary.dump(2));
-    summary_file.append("\n");
-    summary_file.commit();
+  for (const std::string_view name : kRunFolderFiles) {
+    const bool written = name == "summary.json" || (name == "timeline.csv" && timeline_file_) ||
+                         (name == "events.csv" && events_file_);
+    if (!written) {
+      remove_result_file(name);
+    }
   }
+  OutputFile summary_file(out_dir_ + "/summary.json");
+  summary_file.append(summary.dump(2));
+  summary_file.append("\n");
+  summary_file.commit();
   return summary;
 }
 

@@ -18,6 +18,10 @@
 
 namespace mixsim {
 
+/// The files a run folder may hold: what a run writes, and report.html, which is made from them. A run replaces
+/// the ones it writes and removes the others, which would describe an earlier run.
+inline constexpr std::string_view kRunFolderFiles[] = {"summary.json", "timeline.csv", "events.csv", "report.html"};
+
 /// Counters reported under `counts` in summary.json.
 struct ActionCounts {
   int64_t evictions = 0;
@@ -75,7 +79,9 @@ class Recorder : public FleetObserver {
   /// Writes one timeline row per set at t_s.
   void write_timeline_rows(double t_s);
 
-  /// Closes the integrals at t_end, renames the result files into place and returns summary.json's content.
+  /// Closes the integrals at t_end, renames the result files into place and returns summary.json's content. An
+  /// earlier run's summary.json is removed before any file is renamed and the new one is written last; the other
+  /// kRunFolderFiles that this run does not write are removed.
   nlohmann::ordered_json finish(double t_end_s, int64_t events_processed);
 
  private:
@@ -127,6 +133,7 @@ class Recorder : public FleetObserver {
     double worst_loss = 0;   // largest share of the set's VMs stopped at once by a failure
   };
 
+  void remove_result_file(std::string_view name) const;
   BillingCell& cell_for(const Vm& vm);
   void advance_cell(BillingCell& cell, double t_s) const;
   void advance_set_cost(SetId set, double t_s);
