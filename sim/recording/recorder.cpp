@@ -48,6 +48,7 @@ Recorder::Recorder(const Scenario& scenario, const Fleet& fleet, const std::stri
       out_dir_(out_dir),
       meters_(scenario.scale_sets.size()),
       set_costs_(scenario.scale_sets.size()),
+      checked_cost_usd_(scenario.scale_sets.size(), 0.0),
       counts_(scenario.scale_sets.size()),
       spot_cells_(scenario.zones.size() * scenario.sizes.size()),
       exposures_(scenario.scale_sets.size()),
@@ -479,6 +480,7 @@ nlohmann::ordered_json Recorder::finish(double t_end_s, int64_t events_processed
     per_set[scenario_.scale_sets[set].name] = summarize({set});
   }
   summary["scaleSets"] = per_set;
+  check_summary(summary);
 
   if (out_dir_.empty()) {
     return summary;
