@@ -522,3 +522,23 @@ TEST_CASE("loader: hostile YAML: limits hold", "[loader][errors]") {
     CHECK(errors.size() < 1000);
   }
 }
+
+TEST_CASE("loader: diurnal peak: HH:MM only", "[loader][errors]") {
+  auto errors_for = [](const std::string& peak) {
+    return test::load_errors(
+        valid_yaml("    workload: { demand: { diurnal: { mean: 4, amplitude: 2, peak: \"" + peak + "\" } } }\n"));
+  };
+  CHECK(errors_for("14:00").empty());
+  CHECK(errors_for("9:05").empty());
+  for (const char* peak : {"24:00", "12:60", "99999999999:00", "-1:00", "12:00x", " 9:00", "12", ":30"}) {
+    INFO(peak);
+    CHECK_THAT(errors_for(peak), Contains("is not a time of day; valid: HH:MM"));
+  }
+}
+
+TEST_CASE("diagnostics: closest match skips words of another length", "[loader][errors]") {
+  CHECK(closest_match("Standard_D2s_v6", {"Standard_D2s_v5", "Standard_D4s_v5"}) == "Standard_D2s_v5");
+  const std::string long_word(100000, 'S');
+  CHECK(closest_match(long_word, std::vector<std::string>(1000, "Standard_D2s_v5")).empty());
+  CHECK(closest_match("sku", {std::string(1000, 's')}).empty());
+}

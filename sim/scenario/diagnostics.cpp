@@ -127,17 +127,24 @@ static size_t edit_distance(const std::string& a, const std::string& b) {
 }
 
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates) {
+  // A suggestion helps only when most of the word survives: allow about one edit per three characters.
+  const size_t allowed = std::max<size_t>(2, word.size() / 3);
   std::string best;
   size_t best_distance = 0;
   for (const auto& candidate : candidates) {
+    // The distance is at least the difference in length; skipping those candidates keeps a long word (a
+    // thousand-character name against ten thousand imported sizes) from costing seconds.
+    const size_t length_difference =
+        word.size() > candidate.size() ? word.size() - candidate.size() : candidate.size() - word.size();
+    if (length_difference > allowed) {
+      continue;
+    }
     const size_t distance = edit_distance(word, candidate);
     if (best.empty() || distance < best_distance) {
       best = candidate;
       best_distance = distance;
     }
   }
-  // A suggestion helps only when most of the word survives: allow about one edit per three characters.
-  const size_t allowed = std::max<size_t>(2, word.size() / 3);
   if (best.empty() || best_distance > allowed) {
     return {};
   }

@@ -2,8 +2,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <set>
+#include <string_view>
 
 #include "loader_internal.hpp"
 #include "trace_reader.hpp"
@@ -192,6 +194,25 @@ void read_scale_in_policy(Context& context, const Node& node, const std::string&
   }
 }
 
+// Parses "HH:MM" (hours and minutes of one or two digits) into hours; empty for anything else.
+std::optional<double> parse_time_of_day(const std::string& text) {
+  const size_t colon = text.find(':');
+  const auto is_digits = [](std::string_view part) {
+    return !part.empty() && part.size() <= 2 &&
+           std::all_of(part.begin(), part.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  };
+  if (colon == std::string::npos || !is_digits(std::string_view(text).substr(0, colon)) ||
+      !is_digits(std::string_view(text).substr(colon + 1))) {
+    return std::nullopt;
+  }
+  const int hours = std::stoi(text.substr(0, colon));
+  const int minutes = std::stoi(text.substr(colon + 1));
+  if (hours > 23 || minutes > 59) {
+    return std::nullopt;
+  }
+  return hours + minutes / 60.0;
+}
+
 std::optional<Demand> read_demand(Context& context, const Node& node, const std::string& path, const Draft& draft) {
   MapReader reader(context, node, path,
                    KeySet{{"constant", "diurnal", "trace", "unit", "reference", "column", "align", "offset", "scale", "loop"}});
@@ -241,13 +262,8 @@ std::optional<Demand> read_demand(Context& context, const Node& node, const std:
     std::optional<double> peak_hour;
     if (peak != nullptr) {
       const auto text = read_string(context, *peak, diurnal_reader.path("peak"));
-      int hours = -1;
-      int minutes = -1;
-      char extra = 0;
-      if (text && std::sscanf(text->c_str(), "%d:%d%c", &hours, &minutes, &extra) == 2 && hours >= 0 && hours < 24 &&
-          minutes >= 0 && minutes < 60) {
-        peak_hour = hours + minutes / 60.0;
-      } else if (text) {
+      peak_hour = text ? parse_time_of_day(*text) : std::nullopt;
+      if (text && !peak_hour) {
         context.error(*peak, diurnal_reader.path("peak"), quote(*text) + " is not a time of day; valid: HH:MM, e.g. \"14:00\"");
       }
     }
