@@ -1,7 +1,7 @@
 // Fuzz target: a scenario file through the whole loader and its validation. Lines at the very start of the input
 // of the form `#set PATH=VALUE` become --set overrides, so that the override paths are reached too. Relative file
 // names resolve against scenarios/, and the loader may read no file outside that folder.
-// Seeds: scenarios/*.yaml tests/bad_inputs/*.yaml
+// Seeds: scenarios/*.yaml tests/bad_inputs/*.yaml fuzz/seeds/scenario/*.yaml
 #include <cstddef>
 #include <cstdint>
 #include <string>
