@@ -131,3 +131,27 @@ scaleSets:
   CHECK(rows.at(24 * 6).at("forecast_cpu_percent").empty());  // day 6: not yet seven days of history
   CHECK_FALSE(rows.at(24 * 7 + 1).at("forecast_cpu_percent").empty());
 }
+
+TEST_CASE("autoscale run: instant VMs that fail keep one row per instant", "[autoscale-run]") {
+  // With no provisioning time but a chance of failure, a VM created by a scale-out completes at the instant it is
+  // created, after the phase for completions has run; that instant must still be processed once.
+  const auto result = test::run_scenario("instant-failures", web_set(
+      "    creationFailureProbability: 0.5\n    workload: { demand: { constant: 20 } }\n", R"(
+    autoscale:
+      profiles:
+        - capacity: { minimum: 1, maximum: 10, default: 1 }
+          rules:
+            - metricTrigger: { metricName: Percentage CPU, timeGrain: PT1M, statistic: Average, timeWindow: PT5M,
+                               operator: GreaterThan, threshold: 50 }
+              scaleAction: { direction: Increase, type: ChangeCount, value: 1, cooldown: PT5M }
+)"));
+  REQUIRE(result.status == 0);
+  REQUIRE_FALSE(result.of_kind("scale_out").empty());
+  REQUIRE_FALSE(result.of_kind("create_failed").empty());
+  const auto rows = result.rows_of("web");
+  CHECK(rows.size() == 24 * 12 + 1);
+  for (size_t i = 1; i < rows.size(); ++i) {
+    INFO("timeline row " << i);
+    CHECK(std::stod(rows[i].at("time_s")) > std::stod(rows[i - 1].at("time_s")));
+  }
+}

@@ -1,12 +1,16 @@
 // Scenario loader: what valid files produce, and the message each kind of mistake gets.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
 #include "mixsim/diagnostics.hpp"
 #include "mixsim/loader.hpp"
 #include "scenario/time_format.hpp"
+#include "scenario/yaml_document.hpp"
 #include "test_support.hpp"
 
 using namespace mixsim;
@@ -218,7 +222,7 @@ TEST_CASE("loader: overrides: --set edits the document before validation", "[loa
     const Scenario scenario = load_scenario(
         path, LoadOptions{{"scaleSets[web].skuProfile.allocationStrategy=CapacityOptimized", "scaleSets[0].sku.capacity=7",
                            "scenario.seed=99", "scaleSets[0].provisioningTime=PT2M"},
-                          std::nullopt});
+                          std::nullopt, {}});
     CHECK(scenario.scale_sets[0].strategy == AllocationStrategy::CapacityOptimized);
     CHECK(scenario.scale_sets[0].initial_capacity == 7);
     CHECK(scenario.seed == 99);
@@ -226,14 +230,14 @@ TEST_CASE("loader: overrides: --set edits the document before validation", "[loa
   }
   SECTION("a YAML value: a whole list") {
     const Scenario scenario =
-        load_scenario(path, LoadOptions{{"scaleSets[0].skuProfile.vmSizes=[{name: Standard_D2as_v5}]"}, 5});
+        load_scenario(path, LoadOptions{{"scaleSets[0].skuProfile.vmSizes=[{name: Standard_D2as_v5}]"}, 5, {}});
     REQUIRE(scenario.scale_sets[0].sizes.size() == 1);
     CHECK(scenario.sizes[scenario.scale_sets[0].sizes[0].size].name == "Standard_D2as_v5");
     CHECK(scenario.seed == 5);
   }
   SECTION("problems name the override") {
     try {
-      load_scenario(path, LoadOptions{{"scaleSets[0].sku.capacity=abc", "scaleSets[api].sku.capacity=1", "nope"}, {}});
+      load_scenario(path, LoadOptions{{"scaleSets[0].sku.capacity=abc", "scaleSets[api].sku.capacity=1", "nope"}, {}, {}});
       FAIL("bad overrides load");
     } catch (const InputError& error) {
       const std::string text = error.diagnostics().format_all();
@@ -412,4 +416,130 @@ TEST_CASE("loader: named metric traces and their gaps", "[loader][metrics]") {
   CHECK(metric.available.value_at(300) == 0);
   CHECK(metric.available.value_at(1199) == 0);
   CHECK(metric.available.value_at(1200) == 1);
+}
+
+TEST_CASE("loader: scenario text: named like a file, files beside that name", "[loader][text]") {
+  const std::string dir = test::scratch_dir("text");
+  std::ofstream(dir + "/cpu.csv") << "time_s,value\n0,4\n60,8\n";
+  const std::string demand = "    workload: { demand: { trace: cpu.csv } }\n";
+
+  const Scenario scenario = load_scenario_text(valid_yaml(demand), dir + "/inline.yaml");
+  CHECK(scenario.source_file == dir + "/inline.yaml");
+  CHECK(scenario.scale_sets[0].workload.demand->trace.value_at(60) == 8);
+
+  try {
+    load_scenario_text("scenario: [unclosed", "inline.yaml");
+    FAIL("broken text loads");
+  } catch (const InputError& error) {
+    CHECK_THAT(error.diagnostics().format_all(), Contains("inline.yaml:1:"));
+  }
+  CHECK_THROWS_WITH(load_scenario_text("", "empty.yaml"), Contains("empty.yaml: the file is empty"));
+}
+
+TEST_CASE("loader: files_root: no file outside it is read", "[loader][text]") {
+  const std::string root = test::scratch_dir("root");
+  const std::string outside = test::scratch_dir("outside");
+  std::ofstream(root + "/cpu.csv") << "time_s,value\n0,4\n";
+  std::ofstream(outside + "/cpu.csv") << "time_s,value\n0,4\n";
+  std::filesystem::create_symlink(outside + "/cpu.csv", root + "/link.csv");
+  LoadOptions options;
+  options.files_root = root;
+  auto errors_with = [&](const std::string& trace) {
+    try {
+      load_scenario_text(valid_yaml("    workload: { demand: { trace: " + trace + " } }\n"), root + "/s.yaml", options);
+      return std::string();
+    } catch (const InputError& error) {
+      return error.diagnostics().format_all();
+    }
+  };
+
+  CHECK(errors_with("cpu.csv").empty());
+  CHECK_THAT(errors_with("../outside/cpu.csv"), Contains("is outside the folder " + root));
+  CHECK_THAT(errors_with(outside + "/cpu.csv"), Contains("is outside the folder " + root));
+  CHECK_THAT(errors_with("link.csv"), Contains("link.csv: is outside the folder"));
+}
+
+TEST_CASE("loader: files that are not regular files are not read", "[loader][errors]") {
+  const std::string dir = test::scratch_dir("special");
+  const std::string fifo = dir + "/pipe.yaml";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK_THROWS_WITH(load_scenario(fifo), Contains("pipe.yaml: is not a regular file (a pipe, socket or device)"));
+  CHECK_THROWS_WITH(load_scenario_text(valid_yaml("    workload: { demand: { trace: /dev/zero } }\n"), dir + "/s.yaml"),
+                    Contains("/dev/zero: is not a regular file"));
+
+  const std::string loop = dir + "/loop.yaml";
+  std::filesystem::create_symlink(loop, loop);
+  CHECK_THROWS_WITH(load_scenario(loop), Contains("loop.yaml: cannot be read: Too many levels of symbolic links"));
+}
+
+TEST_CASE("diagnostics: control characters are escaped", "[loader][errors]") {
+  const Diagnostic diagnostic{Origin{"s.yaml", 3, 5, {}}, "scenario.a\nb", "unknown key 'a\nb'\r"};
+  CHECK(diagnostic.format() == "s.yaml:3:5: scenario.a\\x0ab: unknown key 'a\\x0ab'\\x0d");
+  const std::string errors = test::load_errors("scenario: { name: \"a\\\tb\" }\n");
+  CHECK(errors.find('\t') == std::string::npos);
+  CHECK_THAT(errors, Contains("scenario.name: 'a\\x09b' contains a control character; a name is printable text"));
+}
+
+TEST_CASE("loader: text that is not UTF-8 is rejected with its position", "[loader][errors]") {
+  CHECK_THAT(test::load_errors(std::string("scenario:\n  name: a\0b\n", 22)),
+             Contains("scenario.yaml:2:10: the text contains a NUL byte; expected UTF-8 text"));
+  CHECK_THAT(test::load_errors("scenario: { name: \"caf\xc3\xa9\xff\" }\n"),
+             Contains("scenario.yaml:1:25: the text contains the byte 0xff, which is not UTF-8; expected UTF-8 text"));
+  CHECK(yaml::find_invalid_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80") == std::string::npos);
+  CHECK(yaml::find_invalid_utf8("\xc0\xaf") == 0);          // an overlong '/'
+  CHECK(yaml::find_invalid_utf8("a\xed\xa0\x80") == 1);      // a UTF-16 surrogate
+  CHECK(yaml::find_invalid_utf8("ab\xf4\x90\x80\x80") == 2);  // above U+10FFFF
+  CHECK(yaml::find_invalid_utf8("abc\xe2\x82") == 3);         // cut short
+}
+
+TEST_CASE("loader: hostile YAML: limits hold", "[loader][errors]") {
+  SECTION("an alias bomb") {
+    std::string yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+    for (int i = 1; i < 10; ++i) {
+      yaml += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+      for (int j = 0; j < 10; ++j) {
+        yaml += (j > 0 ? ", *a" : "*a") + std::to_string(i - 1);
+      }
+      yaml += "]\n";
+    }
+    CHECK_THAT(test::load_errors(yaml), Contains("the document expands to more than 4000000 nodes through its aliases"));
+  }
+  SECTION("an alias inside its own anchor") {
+    CHECK_THAT(test::load_errors("scenario: &s { name: x, again: *s }\n"),
+               Contains("scenario.yaml:1:32: an alias refers to a node that contains it"));
+  }
+  SECTION("nesting 100,000 levels deep, in flow and block style") {
+    CHECK_THAT(test::load_errors(std::string(100000, '[') + std::string(100000, ']')),
+               Contains("scenario.yaml:1:201: nesting deeper than 200 levels"));
+    std::string block;
+    for (int i = 0; i < 100000; ++i) {
+      block += "- ";
+    }
+    CHECK_THAT(test::load_errors(block + "x\n"), Contains("nesting deeper than 200 levels"));
+  }
+  SECTION("a duration of 5,000 digits is shown shortened") {
+    const std::string errors = test::load_errors(valid_yaml("    provisioningTime: P" + std::string(5000, '9') + "D\n"));
+    CHECK_THAT(errors, Contains("'P99999999999999999999999999999999999999999999999999999999999...' is not a valid duration"));
+    CHECK(errors.size() < 1000);
+  }
+}
+
+TEST_CASE("loader: diurnal peak: HH:MM only", "[loader][errors]") {
+  auto errors_for = [](const std::string& peak) {
+    return test::load_errors(
+        valid_yaml("    workload: { demand: { diurnal: { mean: 4, amplitude: 2, peak: \"" + peak + "\" } } }\n"));
+  };
+  CHECK(errors_for("14:00").empty());
+  CHECK(errors_for("9:05").empty());
+  for (const char* peak : {"24:00", "12:60", "99999999999:00", "-1:00", "12:00x", " 9:00", "12", ":30"}) {
+    INFO(peak);
+    CHECK_THAT(errors_for(peak), Contains("is not a time of day; valid: HH:MM"));
+  }
+}
+
+TEST_CASE("diagnostics: closest match skips words of another length", "[loader][errors]") {
+  CHECK(closest_match("Standard_D2s_v6", {"Standard_D2s_v5", "Standard_D4s_v5"}) == "Standard_D2s_v5");
+  const std::string long_word(100000, 'S');
+  CHECK(closest_match(long_word, std::vector<std::string>(1000, "Standard_D2s_v5")).empty());
+  CHECK(closest_match("sku", {std::string(1000, 's')}).empty());
 }

@@ -1,14 +1,17 @@
-// Running shell commands from test programs.
+// Helpers for the tests that run shell commands and the mixsim binary as separate processes and read the files
+// they write.
 #pragma once
 
 #include <sys/wait.h>
 
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace mixsim::test {
 
-/// Quotes `text` for a POSIX shell.
+/// Quotes `text` as one word for /bin/sh.
 inline std::string shell_quote(const std::string& text) {
   std::string quoted = "'";
   for (char c : text) {
@@ -21,6 +24,14 @@ inline std::string shell_quote(const std::string& text) {
 inline int run_shell(const std::string& command) {
   const int status = std::system(command.c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/// Returns a file's whole content, or "" when it cannot be read.
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
 }
 
 }  // namespace mixsim::test

@@ -19,6 +19,7 @@
 #include "scenario/csv_reader.hpp"
 
 namespace fs = std::filesystem;
+using mixsim::test::read_file;
 using mixsim::test::run_shell;
 using mixsim::test::shell_quote;
 
@@ -29,13 +30,6 @@ int failures = 0;
 void fail(const std::string& message) {
   std::cerr << "FAILED: " << message << "\n";
   ++failures;
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
 }
 
 void check_timeline(const fs::path& path) {

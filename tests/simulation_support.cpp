@@ -6,27 +6,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "process_support.hpp"
 #include "scenario/csv_reader.hpp"
 #include "test_support.hpp"
 
 namespace mixsim::test {
 
 namespace {
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-std::string shell_quote(const std::string& text) {
-  std::string quoted = "'";
-  for (char c : text) {
-    quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  }
-  return quoted + "'";
-}
 
 std::vector<std::map<std::string, std::string>> read_csv(const std::string& path) {
   const std::string text = read_file(path);
@@ -79,6 +65,20 @@ CommandResult run_mixsim(const std::vector<std::string>& arguments, const std::s
   const int status = std::system(command.c_str());
   return CommandResult{WIFEXITED(status) ? WEXITSTATUS(status) : 128, read_file(dir + "/stdout.txt"),
                        read_file(dir + "/stderr.txt")};
+}
+
+ProcessResult run_mixsim_stderr_to(const std::vector<std::string>& arguments, const std::string& stderr_file,
+                                   const std::string& shell_prefix) {
+  std::string command = shell_prefix + " exec " + shell_quote(MIXSIM_BINARY);
+  for (const std::string& argument : arguments) {
+    command += " " + shell_quote(argument);
+  }
+  command += " > /dev/null 2> " + shell_quote(stderr_file);
+  const int status = std::system(command.c_str());
+  ProcessResult result;
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.errors = read_file(stderr_file);
+  return result;
 }
 
 RunResult run_scenario(const std::string& name, const std::string& yaml, const std::vector<std::string>& arguments) {

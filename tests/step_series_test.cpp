@@ -37,3 +37,16 @@ TEST_CASE("step series: a constant never changes", "[step-series]") {
   CHECK(series.value_at(1e12) == 42);
   CHECK(series.next_change_after(0) == kInfinity);
 }
+
+TEST_CASE("step series: a loop's next change always comes later", "[step-series]") {
+  // Here the cycle start plus the point's time rounds back onto t. The next change must still come after t, or
+  // the simulated clock would stop.
+  StepSeries series;
+  series.times_s = {0, 3.3};
+  series.values = {1, 2};
+  series.period_s = 3.4;
+  const double t_s = 4058008.6999999997;
+  const double next = series.next_change_after(t_s);
+  CHECK(next > t_s);
+  CHECK(next < t_s + 3.4);
+}

@@ -207,8 +207,11 @@ class Fleet {
   /// Running Spot VMs per (region, size), for the rate eviction process.
   int running_spot(RegionId region, SizeId size) const { return running_spot_[region * size_count_ + size]; }
 
-  /// Checks every counter against a recount from the VM table; returns a description of the first mismatch or
-  /// an empty string. Costs O(fleet); meant for tests and end-of-run checks.
+  /// Checks the fleet's invariants and returns a description of the first one broken, with the state that broke
+  /// it, or an empty string: VMs by zone, size, priority and state (and running VMs by zone, size and priority)
+  /// each sum to the set's VMs; no pool is below zero; every counter and index matches a recount from the VM
+  /// table; no quota is exceeded. Costs O(fleet); the simulation runs it at the end and, for tests, after every
+  /// instant.
   std::string check_invariants() const;
 
  private:
@@ -223,6 +226,10 @@ class Fleet {
   void leave_deallocated(VmRef ref);
   void add_quota(const Vm& vm, int sign);
   void notify(VmRef ref, std::optional<VmState> from, std::optional<VmState> to, double t_s, std::string_view reason);
+  std::string check_pools(const std::vector<int64_t>& counted_used) const;
+  std::string check_set(SetId id, int total, int running) const;
+  std::string check_quotas(const std::vector<double>& counted_family_vcpus,
+                           const std::vector<double>& counted_spot_vcpus) const;
 
   const Scenario& scenario_;
   size_t size_count_;

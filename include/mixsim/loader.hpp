@@ -15,14 +15,19 @@ struct LoadOptions {
   std::vector<std::string> overrides;
   /// Replaces `scenario.seed` when set (the CLI's `--seed`).
   std::optional<uint64_t> seed;
+  /// When not empty, every file the scenario names (traces, price lists, price histories) must lie inside this
+  /// folder once `..` and symbolic links are resolved; a file outside it is reported as invalid input.
+  std::string files_root;
 };
 
 /// Reads, overrides and validates the scenario at `path` (as the user named it; messages use this spelling).
 /// Throws InputError listing every problem found; returns a scenario that needs no further checks.
 Scenario load_scenario(const std::string& path, const LoadOptions& options = {});
 
-/// Like load_scenario(), for scenario text that is not (yet) in a file: `path` names it in messages and its folder
-/// resolves relative paths.
-Scenario load_scenario_text(const std::string& text, const std::string& path, const LoadOptions& options = {});
+/// Overrides and validates a scenario given as text, as if it were the file `display_name`: messages name
+/// `display_name`, and relative paths in it resolve against that name's folder (the current folder when it has
+/// none). Set `options.files_root` to keep the files it may read inside one folder. Throws InputError like
+/// load_scenario().
+Scenario load_scenario_text(const std::string& text, const std::string& display_name, const LoadOptions& options = {});
 
 }  // namespace mixsim

@@ -25,7 +25,8 @@ struct StepSeries {
   bool is_constant() const { return values.size() == 1 && period_s == 0; }
   double value_at(double t_s) const;
 
-  /// Returns the first time strictly after t_s at which the value may change, or +infinity.
+  /// Returns the first time strictly after t_s at which the value may change, or +infinity. The result is always
+  /// larger than t_s.
   double next_change_after(double t_s) const;
 
   double min_value() const;

@@ -97,7 +97,7 @@ std::string describe_levels(const SweepSpec& spec, const RunSpec& run) {
 bool load_with(const SweepSpec& spec, const RunSpec& run, const std::vector<std::string>& overrides,
                Diagnostics& problems, std::vector<std::string>& warnings) {
   try {
-    const Scenario scenario = load_scenario(spec.scenario, LoadOptions{overrides, run.seed});
+    const Scenario scenario = load_scenario(spec.scenario, LoadOptions{overrides, run.seed, {}});
     warnings.insert(warnings.end(), scenario.warnings.begin(), scenario.warnings.end());
     return true;
   } catch (const InputError& error) {

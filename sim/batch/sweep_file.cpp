@@ -397,11 +397,16 @@ std::optional<std::vector<uint64_t>> read_seeds(Context& context, const Node& no
 }
 
 SweepSpec read_sweep_file(const std::string& path) {
-  Context context = load::context_for_file(path);
   std::string text;
-  if (!yaml::read_text_file(path, path, text, context.diagnostics)) {
-    throw InputError(std::move(context.diagnostics));
+  Diagnostics diagnostics;
+  if (!yaml::read_text_file(path, path, text, diagnostics)) {
+    throw InputError(std::move(diagnostics));
   }
+  return read_sweep_text(text, path);
+}
+
+SweepSpec read_sweep_text(const std::string& text, const std::string& path) {
+  Context context = load::context_for_file(path);
   const yaml::NodePtr root = load::parse_non_empty(context, text, path, "scenario and seeds");
 
   SweepSpec spec;

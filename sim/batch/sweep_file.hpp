@@ -59,6 +59,10 @@ struct SweepSpec {
 /// overrides is checked later, by validate_runs().
 SweepSpec read_sweep_file(const std::string& path);
 
+/// Like read_sweep_file(), for the text of a sweep file; `path` names it in messages and its folder resolves the
+/// scenario's path.
+SweepSpec read_sweep_text(const std::string& text, const std::string& path);
+
 /// Reads a seed list: a whole number (`7`), an inclusive range (`1..30`), or a list of both (`[1, 5..8]`).
 /// Reports malformed items, reversed ranges, seeds listed twice and lists longer than kMaxRuns into `context`.
 std::optional<std::vector<uint64_t>> read_seeds(load::Context& context, const yaml::Node& node,

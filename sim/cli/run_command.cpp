@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "commands.hpp"
+#include "out_dir.hpp"
 #include "mixsim/check.hpp"
 #include "mixsim/diagnostics.hpp"
 #include "mixsim/loader.hpp"
@@ -29,16 +30,13 @@ struct RunCommandOptions {
   std::optional<uint64_t> seed;         // replaces scenario.seed
   std::vector<std::string> overrides;   // --set PATH=VALUE, applied before validation
   bool quiet = false;                   // no summary on stdout
-  bool force = false;                   // write into a non-empty folder that holds other files
+  bool force = false;                   // write into a folder that is not an earlier run of this scenario
   bool report = false;                  // also write report.html into the result folder
   int64_t max_events = RunOptions{}.max_events;  // instants after which the run stops (exit 3)
   bool check_invariants = false;        // check every invariant after each instant (slow; for tests)
   std::vector<std::string> log;         // SimGrid log settings, e.g. mixsim.thres:debug
   std::vector<std::string> cfg;         // SimGrid configuration, e.g. contexts/factory:thread
 };
-
-// Files a run writes; a folder holding only these (or their temporary names) is a previous run's folder.
-const std::vector<std::string> kResultFiles = {"summary.json", "timeline.csv", "events.csv", "report.html"};
 
 po::options_description run_options(RunCommandOptions& options, bool for_run) {
   po::options_description description(for_run ? "mixsim run FILE [options]" : "mixsim validate FILE [options]");
@@ -53,7 +51,8 @@ po::options_description run_options(RunCommandOptions& options, bool for_run) {
   add("out,o", po::value(&options.out), "result folder (default: results/runs/<scenario name>-<seed>)");
   add("seed", po::value<uint64_t>(), "random seed; replaces scenario.seed");
   add("quiet,q", po::bool_switch(&options.quiet), "print no summary on stdout");
-  add("force", po::bool_switch(&options.force), "write into a non-empty folder that is not an earlier run's");
+  add("force", po::bool_switch(&options.force),
+      "write into a folder that holds other files or another scenario's results (they stay, except result files)");
   add("report", po::bool_switch(&options.report), "also write report.html, the run's charts, into the result folder");
   add("max-events", po::value(&options.max_events)->default_value(options.max_events),
       "stop the run (exit status 3) after this many instants");
@@ -95,12 +94,20 @@ std::optional<int> parse(const std::vector<std::string>& arguments, RunCommandOp
     std::cerr << "mixsim " << command << ": a scenario file is required: mixsim " << command << " FILE\n";
     return kExitUsage;
   }
+  if (options.max_events < 1) {
+    std::cerr << "mixsim " << command << ": --max-events " << options.max_events
+              << " is invalid; give at least 1 (the instants a run may process)\n";
+    return kExitUsage;
+  }
   return std::nullopt;
 }
 
 std::optional<Scenario> load_or_report(const RunCommandOptions& options) {
   try {
-    Scenario scenario = load_scenario(options.scenario, LoadOptions{options.overrides, options.seed});
+    LoadOptions load_options;
+    load_options.overrides = options.overrides;
+    load_options.seed = options.seed;
+    Scenario scenario = load_scenario(options.scenario, load_options);
     for (const std::string& warning : scenario.warnings) {
       std::cerr << warning << "\n";
     }
@@ -109,40 +116,6 @@ std::optional<Scenario> load_or_report(const RunCommandOptions& options) {
     std::cerr << error.diagnostics().format_all();
     return std::nullopt;
   }
-}
-
-// Checks that the result folder may be written and removes an earlier run's files from it. Returns an error
-// message, or empty.
-std::string prepare_out_dir(const fs::path& out, bool force) {
-  std::error_code error;
-  if (fs::exists(out, error)) {
-    if (!fs::is_directory(out, error)) {
-      return fmt::format("mixsim run: --out {}: exists and is not a folder", out.string());
-    }
-    bool foreign = false;
-    for (const auto& entry : fs::directory_iterator(out, error)) {
-      std::string name = entry.path().filename().string();
-      if (name.size() > 4 && name.ends_with(".tmp")) {
-        name.resize(name.size() - 4);
-      }
-      foreign = foreign || std::find(kResultFiles.begin(), kResultFiles.end(), name) == kResultFiles.end();
-    }
-    if (foreign && !force) {
-      return fmt::format(
-          "mixsim run: --out {}: the folder holds files that are not mixsim results; choose another folder or "
-          "pass --force",
-          out.string());
-    }
-  }
-  fs::create_directories(out, error);
-  if (error) {
-    return fmt::format("mixsim run: --out {}: cannot create the folder: {}", out.string(), error.message());
-  }
-  // The summary goes first: a folder without summary.json never passes for a complete run.
-  for (const std::string& name : kResultFiles) {
-    fs::remove(out / name, error);
-  }
-  return {};
 }
 
 }  // namespace
@@ -176,7 +149,16 @@ int run_command(const std::vector<std::string>& arguments) {
   const fs::path out = options.out.empty()
                            ? fs::path("results") / "runs" / fmt::format("{}-{}", scenario->name, scenario->seed)
                            : fs::path(options.out);
-  if (const std::string problem = prepare_out_dir(out, options.force); !problem.empty()) {
+  // A run that the event budget would certainly stop is refused before it starts: it is a limit of the input.
+  if (const double needed = minimum_instants(*scenario); needed > static_cast<double>(options.max_events)) {
+    std::cerr << fmt::format(
+        "mixsim run: {}: the run needs at least {:.0f} instants (timeline rows, metric samples, trace and capacity "
+        "changes), more than --max-events {}; raise --max-events, raise scenario.sampleInterval or shorten "
+        "scenario.duration\n",
+        options.scenario, needed, options.max_events);
+    return kExitUsage;
+  }
+  if (const std::string problem = prepare_out_dir(out, scenario->name, options.force); !problem.empty()) {
     std::cerr << problem << "\n";
     return kExitUsage;
   }
@@ -187,6 +169,9 @@ int run_command(const std::vector<std::string>& arguments) {
   run.check_every_event = options.check_invariants;
   run.progress = !options.quiet && ::isatty(STDERR_FILENO) != 0;
   run.simgrid_args.push_back("--log=xbt_cfg.thres:warning");
+#ifdef MIXSIM_DEFAULT_SIMGRID_CFG
+  run.simgrid_args.push_back("--cfg=" MIXSIM_DEFAULT_SIMGRID_CFG);
+#endif
   for (const std::string& setting : options.log) {
     run.simgrid_args.push_back("--log=" + setting);
   }

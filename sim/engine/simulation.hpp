@@ -104,6 +104,8 @@ class Simulation : public FleetObserver {
     double until_s;
   };
 
+  /// Checks the fleet's and the recorder's invariants; throws InvariantError with the state that broke one.
+  void check_invariants(double t_s);
   void run_scripted_events(double t_s);
   void apply_world_changes(double t_s);
   void run_evictions(double t_s);

@@ -1,5 +1,8 @@
 #include "output_file.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -7,9 +10,21 @@
 namespace mixsim {
 
 OutputFile::OutputFile(std::string path) : path_(std::move(path)), temporary_path_(path_ + ".tmp") {
-  file_ = std::fopen(temporary_path_.c_str(), "wb");
-  if (file_ == nullptr) {
+  // A leftover temporary file, or a symbolic link in its place, is removed, and the new one must not exist yet:
+  // a link planted under the temporary name would otherwise lead the writes outside the result folder.
+  if (::unlink(temporary_path_.c_str()) != 0 && errno != ENOENT) {
+    throw std::runtime_error("cannot remove " + temporary_path_ + ": " + std::strerror(errno));
+  }
+  const int fd = ::open(temporary_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0) {
     throw std::runtime_error("cannot create " + temporary_path_ + ": " + std::strerror(errno));
+  }
+  file_ = ::fdopen(fd, "wb");
+  if (file_ == nullptr) {
+    const int error = errno;
+    ::close(fd);
+    std::remove(temporary_path_.c_str());
+    throw std::runtime_error("cannot create " + temporary_path_ + ": " + std::strerror(error));
   }
 }
 

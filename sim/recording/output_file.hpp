@@ -11,7 +11,9 @@
 namespace mixsim {
 
 /// A buffered output file. Text goes to `<path>.tmp` until commit() renames it to `<path>`; an OutputFile
-/// destroyed without commit() removes its temporary file. Throws std::runtime_error on I/O errors.
+/// destroyed without commit() removes its temporary file, so `<path>` is either absent, the earlier file, or
+/// complete. The temporary file is created anew and never through a symbolic link. Throws std::runtime_error on
+/// I/O errors.
 class OutputFile {
  public:
   explicit OutputFile(std::string path);

@@ -3,7 +3,11 @@
 #include <fmt/compile.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
 
 #include "mixsim/check.hpp"
 #include "scenario_description.hpp"
@@ -55,6 +59,7 @@ Recorder::Recorder(const Scenario& scenario, const Fleet& fleet, const std::stri
       out_dir_(out_dir),
       meters_(scenario.scale_sets.size()),
       set_costs_(scenario.scale_sets.size()),
+      checked_cost_usd_(scenario.scale_sets.size(), 0.0),
       counts_(scenario.scale_sets.size()),
       spot_cells_(scenario.zones.size() * scenario.sizes.size()),
       exposures_(scenario.scale_sets.size()),
@@ -520,6 +525,13 @@ nlohmann::ordered_json Recorder::summarize(const std::vector<SetId>& sets) const
   return summary;
 }
 
+void Recorder::remove_result_file(std::string_view name) const {
+  const std::string path = out_dir_ + "/" + std::string(name);
+  if (std::remove(path.c_str()) != 0 && errno != ENOENT) {
+    throw std::runtime_error("cannot remove " + path + ": " + std::strerror(errno));
+  }
+}
+
 nlohmann::ordered_json Recorder::finish(double t_end_s, int64_t events_processed) {
   advance(t_end_s);
   for (BillingCell& cell : cells_) {
@@ -550,19 +562,31 @@ nlohmann::ordered_json Recorder::finish(double t_end_s, int64_t events_processed
   }
   summary["scaleSets"] = per_set;
   summary["parameters"] = describe_scenario(scenario_);
+  check_summary(summary);
 
+  if (out_dir_.empty()) {
+    return summary;
+  }
+  // An earlier run's summary goes first and the new one comes last, so a folder with a summary never mixes the
+  // files of two runs. Files of an earlier run that this run does not write go too.
+  remove_result_file("summary.json");
   if (timeline_file_) {
     timeline_file_->commit();
   }
   if (events_file_) {
     events_file_->commit();
   }
-  if (!out_dir_.empty()) {
-    OutputFile summary_file(out_dir_ + "/summary.json");
-    summary_file.append(summary.dump(2));
-    summary_file.append("\n");
-    summary_file.commit();
+  for (const std::string_view name : kRunFolderFiles) {
+    const bool written = name == "summary.json" || (name == "timeline.csv" && timeline_file_) ||
+                         (name == "events.csv" && events_file_);
+    if (!written) {
+      remove_result_file(name);
+    }
   }
+  OutputFile summary_file(out_dir_ + "/summary.json");
+  summary_file.append(summary.dump(2));
+  summary_file.append("\n");
+  summary_file.commit();
   return summary;
 }
 

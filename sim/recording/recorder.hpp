@@ -18,6 +18,10 @@
 
 namespace mixsim {
 
+/// The files a run folder may hold: what a run writes, and report.html, which is made from them. A run replaces
+/// the ones it writes and removes the others, which would describe an earlier run.
+inline constexpr std::string_view kRunFolderFiles[] = {"summary.json", "timeline.csv", "events.csv", "report.html"};
+
 /// Counters reported under `counts` in summary.json.
 struct ActionCounts {
   int64_t evictions = 0;
@@ -72,10 +76,18 @@ class Recorder : public FleetObserver {
   /// holds, and how many a failure has stopped; the summary reports the worst of each over the run.
   void note_domain_exposure(SetId set, int running, int largest_domain_running, int stopped);
 
+  /// Checks the recorder's invariants after advance(t_s) and returns a description of the first one broken, with
+  /// the values that broke it, or an empty string: no set's cost decreased since the last check or grows at a
+  /// negative rate, no billing cell counts fewer than zero VMs, and each set's capacity and demand availability so
+  /// far lie in [0, 1].
+  std::string check_invariants(double t_s);
+
   /// Writes one timeline row per set at t_s.
   void write_timeline_rows(double t_s);
 
-  /// Closes the integrals at t_end, renames the result files into place and returns summary.json's content.
+  /// Closes the integrals at t_end, renames the result files into place and returns summary.json's content. An
+  /// earlier run's summary.json is removed before any file is renamed and the new one is written last; the other
+  /// kRunFolderFiles that this run does not write are removed.
   nlohmann::ordered_json finish(double t_end_s, int64_t events_processed);
 
  private:
@@ -137,6 +149,9 @@ class Recorder : public FleetObserver {
     double worst_loss = 0;   // largest share of the set's VMs stopped at once by a failure
   };
 
+  void remove_result_file(std::string_view name) const;
+  /// Checks that every availability in summary.json lies in [0, 1]; throws InvariantError otherwise.
+  static void check_summary(const nlohmann::ordered_json& summary);
   BillingCell& cell_for(VmRef ref, const Vm& vm);
   BillingCell& find_cell(const Vm& vm);
   void advance_cell(BillingCell& cell, double t_s) const;
@@ -157,6 +172,7 @@ class Recorder : public FleetObserver {
   double total_last_s_ = 0;
   double total_below_target_s_ = 0;  // time when all sets together ran fewer VMs than their summed targets
   std::vector<SetCost> set_costs_;
+  std::vector<double> checked_cost_usd_;  // by set: the cost at the last check_invariants()
   std::vector<ActionCounts> counts_;
   std::vector<BillingCell> cells_;
   std::unordered_map<uint64_t, uint32_t> cell_index_;

@@ -6,26 +6,52 @@
 
 namespace mixsim {
 
+namespace {
+
+// Writes control characters as \xNN, so that text taken from the input (a key with a line break, a character that
+// a YAML error message quotes) cannot split one diagnostic over several lines.
+std::string escape_controls(const std::string& text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string escaped;
+  escaped.reserve(text.size());
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      escaped += "\\x";
+      escaped += kHex[byte >> 4];
+      escaped += kHex[byte & 0xf];
+    } else {
+      escaped += c;
+    }
+  }
+  return escaped;
+}
+
+}  // namespace
+
 std::string Diagnostic::format() const {
+  const std::string shown_message = escape_controls(message);
+  const std::string shown_path = escape_controls(key_path);
   if (origin.is_override()) {
-    std::string text = "mixsim: " + origin.override_option + " " + origin.override_arg + ": ";
+    std::string text = "mixsim: " + origin.override_option + " " + escape_controls(origin.override_arg) + ": ";
     const std::string override_path = origin.override_arg.substr(0, origin.override_arg.find('='));
     if (!key_path.empty() && key_path != override_path) {
-      text += key_path + ": ";
+      text += shown_path + ": ";
     }
-    return text + message;
+    return text + shown_message;
   }
+  const std::string file = escape_controls(origin.file);
   if (origin.file.empty()) {
-    return "mixsim: " + message;
+    return "mixsim: " + shown_message;
   }
   if (origin.line <= 0) {
-    return origin.file + ": " + message;
+    return file + ": " + shown_message;
   }
-  std::string text = origin.file + ":" + std::to_string(origin.line) + ":" + std::to_string(origin.column) + ": ";
+  std::string text = file + ":" + std::to_string(origin.line) + ":" + std::to_string(origin.column) + ": ";
   if (!key_path.empty()) {
-    text += key_path + ": ";
+    text += shown_path + ": ";
   }
-  return text + message;
+  return text + shown_message;
 }
 
 void Diagnostics::add(Origin origin, std::string key_path, std::string message) {
@@ -101,17 +127,24 @@ static size_t edit_distance(const std::string& a, const std::string& b) {
 }
 
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates) {
+  // A suggestion helps only when most of the word survives: allow about one edit per three characters.
+  const size_t allowed = std::max<size_t>(2, word.size() / 3);
   std::string best;
   size_t best_distance = 0;
   for (const auto& candidate : candidates) {
+    // The distance is at least the difference in length; skipping those candidates keeps a long word (a
+    // thousand-character name against ten thousand imported sizes) from costing seconds.
+    const size_t length_difference =
+        word.size() > candidate.size() ? word.size() - candidate.size() : candidate.size() - word.size();
+    if (length_difference > allowed) {
+      continue;
+    }
     const size_t distance = edit_distance(word, candidate);
     if (best.empty() || distance < best_distance) {
       best = candidate;
       best_distance = distance;
     }
   }
-  // A suggestion helps only when most of the word survives: allow about one edit per three characters.
-  const size_t allowed = std::max<size_t>(2, word.size() / 3);
   if (best.empty() || best_distance > allowed) {
     return {};
   }

@@ -106,7 +106,7 @@ void remap(Draft& draft, const std::vector<SizeId>& size_of) {
 
 // A size is usable by a set when it has a price for some priority the set may create in the set's region.
 void check_prices(Context& context, const Draft& draft, const ScaleSetSpec& set, const std::vector<SizeChoice>& sizes,
-                  const std::vector<Origin>& origins) {
+                  const std::vector<Mention>& origins) {
   const Scenario& scenario = draft.scenario;
   const std::string& region = scenario.regions[set.region].name;
   const bool may_regular = set.priority == Priority::Regular || set.priority_mix.has_value();
@@ -118,8 +118,8 @@ void check_prices(Context& context, const Draft& draft, const ScaleSetSpec& set,
     if (regular_ok || spot_ok) {
       continue;
     }
-    const char* needed = may_regular && may_spot ? "a Regular or a Spot" : (may_spot ? "a Spot" : "a Regular");
-    context.error(origins[i], {},
+    const char* needed = may_regular && may_spot ? "Regular or Spot" : (may_spot ? "Spot" : "Regular");
+    context.error(origins[i].origin, origins[i].path,
                   fmt::format("size {} has no {} price in {}, so scale set '{}' cannot allocate it; add "
                               "catalog.sizes[].prices.{} or pick another size",
                               size.name, needed, region, set.name, region));
@@ -169,10 +169,17 @@ double peak_vms(const Scenario& scenario, SetId set_id) {
 void check_run_size(Context& context, const Draft& draft) {
   const Scenario& scenario = draft.scenario;
   const Origin file_origin{scenario.source_file, 0, 0, {}};
-  double vm_seconds = 0;
+  double total_vms = 0;
   for (SetId set = 0; set < scenario.scale_sets.size(); ++set) {
-    vm_seconds += peak_vms(scenario, set) * scenario.duration_s;
+    total_vms += peak_vms(scenario, set);
   }
+  if (total_vms > limits::kMaxTotalVms) {
+    context.error(file_origin, {},
+                  fmt::format("the scale sets may reach {:.0f} VMs together (each set's largest sku.capacity, "
+                              "autoscale maximum or setCapacity), more than the limit of {:.0f}; lower the capacities",
+                              total_vms, limits::kMaxTotalVms));
+  }
+  const double vm_seconds = total_vms * scenario.duration_s;
   if (vm_seconds > limits::kMaxVmSeconds) {
     context.error(file_origin, {},
                   fmt::format("the run is too large: up to {:.3g} VM-seconds (peak VMs of all sets times the "
@@ -183,7 +190,7 @@ void check_run_size(Context& context, const Draft& draft) {
     const double rows = (scenario.duration_s / scenario.sample_interval_s + 2) * static_cast<double>(scenario.scale_sets.size());
     if (rows > kMaxTimelineRows) {
       context.error(file_origin, {},
-                    fmt::format("the timeline would have {:.3g} rows, more than the limit of {:.3g}; raise "
+                    fmt::format("the timeline would have {:.0f} rows, more than the limit of {:.0f}; raise "
                                 "scenario.sampleInterval or set outputs.timeline: false",
                                 rows, kMaxTimelineRows));
     }

@@ -297,22 +297,20 @@ void read_document(load::Context& context, const yaml::Node& root, load::Draft& 
 
 }  // namespace
 
-Scenario load_scenario(const std::string& path, const LoadOptions& options) {
-  Diagnostics diagnostics;
-  std::string text;
-  if (!yaml::read_text_file(path, path, text, diagnostics)) {
-    throw InputError(std::move(diagnostics));
-  }
-  return load_scenario_text(text, path, options);
-}
+namespace {
 
-Scenario load_scenario_text(const std::string& text, const std::string& path, const LoadOptions& options) {
-  load::Context context = load::context_for_file(path);
-  yaml::NodePtr root = load::parse_non_empty(context, text, path, "scenario, catalog, regions and scaleSets");
+Scenario load_from_text(load::Context& context, const std::string& text, const std::string& display_name,
+                        const LoadOptions& options) {
+  yaml::NodePtr root = yaml::parse_document(text, display_name, context.diagnostics);
+  if (root->is_null()) {
+    context.diagnostics.add_file_error(display_name,
+                                       "the file is empty; a scenario needs the keys scenario, catalog, regions and scaleSets");
+    throw InputError(std::move(context.diagnostics));
+  }
   load::apply_overrides(context, root, options.overrides);
 
   load::Draft draft;
-  draft.scenario.source_file = path;
+  draft.scenario.source_file = display_name;
   draft.seed_override = options.seed;
   read_document(context, *root, draft);
   if (context.diagnostics.empty()) {
@@ -322,6 +320,31 @@ Scenario load_scenario_text(const std::string& text, const std::string& path, co
     throw InputError(std::move(context.diagnostics));
   }
   return std::move(draft.scenario);
+}
+
+load::Context make_context(const std::string& path, const LoadOptions& options) {
+  load::Context context;
+  const std::string folder = std::filesystem::path(path).parent_path().string();
+  context.scenario_dir = folder;
+  context.display_dir = folder;
+  context.files_root = options.files_root;
+  return context;
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::string& path, const LoadOptions& options) {
+  load::Context context = make_context(path, options);
+  std::string text;
+  if (!yaml::read_text_file(path, path, text, context.diagnostics)) {
+    throw InputError(std::move(context.diagnostics));
+  }
+  return load_from_text(context, text, path, options);
+}
+
+Scenario load_scenario_text(const std::string& text, const std::string& display_name, const LoadOptions& options) {
+  load::Context context = make_context(display_name, options);
+  return load_from_text(context, text, display_name, options);
 }
 
 }  // namespace mixsim

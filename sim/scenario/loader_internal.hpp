@@ -9,6 +9,7 @@
 
 #include "mixsim/scenario.hpp"
 #include "node_reader.hpp"
+#include "trace_reader.hpp"
 
 namespace mixsim::load {
 
@@ -20,6 +21,12 @@ struct CatalogSize {
   double memory_gib = 0;
   std::map<std::string, double> regular_usd_per_hour;  // by region name
   std::map<std::string, double> spot_usd_per_hour;
+};
+
+/// Where a value was written: its position and its key path.
+struct Mention {
+  Origin origin;
+  std::string path;
 };
 
 /// Everything read so far. Sizes are referred to by their index in `catalog` until the load ends, when the sizes
@@ -41,12 +48,12 @@ struct Draft {
   std::vector<SizeUse> size_uses;
 
   /// Where each size of each scale set was named, by SetId, for price checks.
-  std::vector<std::vector<Origin>> set_size_origins;
+  std::vector<std::vector<Mention>> set_size_origins;
   /// Sizes named by updateSkuProfile events under ga rules, with their origins, for price checks.
   struct UpdateSizes {
     SetId scale_set;
     std::vector<SizeChoice> sizes;  // catalog indexes
-    std::vector<Origin> origins;
+    std::vector<Mention> origins;
   };
   std::vector<UpdateSizes> update_sizes;
 
@@ -70,6 +77,8 @@ struct Draft {
 namespace limits {
 inline constexpr double kMaxDurationS = 3650.0 * 86400;   // ten years
 inline constexpr int64_t kMaxCapacity = 1'000'000;         // VMs in one scale set
+/// VMs of all sets together (the sum of each set's largest capacity); the fleet needs about 150 bytes per VM.
+inline constexpr double kMaxTotalVms = 2'000'000;
 inline constexpr double kMaxPoolVms = 1e9;                 // a pool's capacity
 inline constexpr double kMaxPriceUsdPerHour = 1e5;
 inline constexpr size_t kMaxScaleSets = 1000;
@@ -77,8 +86,9 @@ inline constexpr size_t kMaxRegions = 100;
 inline constexpr size_t kMaxZonesPerRegion = 16;
 inline constexpr size_t kMaxEvents = 1'000'000;
 inline constexpr int kMaxSizesPerSet = 5;
-/// VM-seconds (peak VMs over all sets times the duration) above which a run would take too long to be useful.
-inline constexpr double kMaxVmSeconds = 1e6 * 3650.0 * 86400;
+/// VM-seconds (peak VMs over all sets times the duration) above which a run would take too long to be useful:
+/// a million VMs for 116 days, or 31,700 VMs for ten years.
+inline constexpr double kMaxVmSeconds = 1e13;
 }  // namespace limits
 
 /// Reads a CSV price list (columns InstanceType, vCPUs, MemoryGiB, Price, SpotPrice, Region; others ignored) into
@@ -96,6 +106,10 @@ void read_scale_sets(Context& context, const Node& node, Draft& draft);
 void read_events(Context& context, const Node& node, Draft& draft);
 void read_outputs(Context& context, const Node& node, Draft& draft);
 
+/// Parses the text of a CSV price list (`InstanceType, vCPUs, MemoryGiB, Price, SpotPrice, Region`, other columns
+/// ignored) into the draft's catalog; `display` names the file in messages. Stops after ten problems.
+void parse_price_list(Context& context, const std::string& text, const std::string& display, Draft& draft);
+
 /// Reads a capacity profile (a number, "unlimited", steps, a trace or a stochastic model) for `zones` zones;
 /// stochastic models draw from the stream named `stream`. Returns one series per zone.
 std::optional<std::vector<StepSeries>> read_capacity_profile(Context& context, const Node& node,
@@ -106,6 +120,27 @@ std::optional<std::vector<StepSeries>> read_capacity_profile(Context& context, c
 /// keys over it: mappings key by key, other values replace, an empty value removes the imported key. Returns the
 /// scale set to read, or nullptr after reporting why the import failed.
 yaml::NodePtr import_arm_set(Context& context, const Node& set, const std::string& path);
+/// Which rows of an AWS Spot price history to import, and where they go.
+struct SpotPriceHistoryMapping {
+  std::string product = "Linux/UNIX";
+  std::map<std::string, size_t> instance_types;  // AWS instance type -> catalog size
+  std::map<std::string, ZoneId> zones;           // AWS zone id -> zone
+};
+
+/// Imported prices by (zone, catalog size), each a map of Unix time to USD per hour.
+using SpotPriceHistory = std::map<std::pair<ZoneId, size_t>, std::map<double, double>>;
+
+/// Parses the text of an AWS Spot price history (tab-separated: availability zone id, instance type, product
+/// description, USD per hour, ISO 8601 time; no header) and adds the rows that `mapping` selects to `series`;
+/// when a time repeats, the last row wins. Returns false when a row is malformed (reported; stops after ten).
+bool parse_spot_price_history(Context& context, const std::string& text, const std::string& display,
+                              const SpotPriceHistoryMapping& mapping, SpotPriceHistory& series);
+
+/// Turns imported Spot price histories into step functions of simulated time. With `align: start` the earliest
+/// row of all of them falls on the scenario start, so zones keep their relative timing.
+std::vector<std::pair<std::pair<ZoneId, size_t>, StepSeries>> align_spot_price_history(const SpotPriceHistory& series,
+                                                                                       const TraceOptions& options,
+                                                                                       int64_t scenario_start_unix_s);
 
 /// Reads `regions[].spot.prices`.
 void read_spot_prices(Context& context, const Node& node, const std::string& path, RegionId region, Draft& draft);
@@ -119,7 +154,7 @@ std::optional<AutoscaleSetting> read_autoscale(Context& context, const Node& nod
 /// Reads a `skuProfile.vmSizes` list: 1 to 5 sizes, no duplicates, each in the catalog. `origins` receives where
 /// each size was named.
 std::optional<std::vector<SizeChoice>> read_vm_sizes(Context& context, const Node& node, const std::string& path,
-                                                     Draft& draft, std::vector<Origin>* origins = nullptr);
+                                                     Draft& draft, std::vector<Mention>* origins = nullptr);
 
 /// Replaces catalog indexes by compact size ids, keeps only used sizes, and runs the checks that need the whole
 /// scenario (prices, quota families, run-size limits).

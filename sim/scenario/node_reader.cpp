@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -40,6 +41,35 @@ yaml::NodePtr parse_non_empty(Context& context, const std::string& text, const s
   return root;
 }
 
+bool Context::read_named_file(const std::string& name, size_t max_bytes, std::string& text, std::string& display) {
+  const auto [on_disk, shown] = resolve(name);
+  display = shown;
+  if (!files_root.empty()) {
+    // Symbolic links are followed before the comparison, so a link inside the root cannot lead out of it.
+    std::error_code error;
+    const auto root = std::filesystem::weakly_canonical(files_root, error);
+    const auto target = std::filesystem::weakly_canonical(on_disk, error);
+    const auto relative = target.lexically_relative(root);
+    if (error || relative.empty() || *relative.begin() == "..") {
+      diagnostics.add_file_error(display, "is outside the folder " + files_root + ", where the files a scenario names must be");
+      return false;
+    }
+  }
+  return yaml::read_text_file(on_disk, display, text, diagnostics, max_bytes);
+}
+
+bool Context::reserve_series_points(double points, const Node& node, const std::string& path) {
+  if (series_points + points > static_cast<double>(kMaxSeriesPoints)) {
+    error(node, path,
+          fmt::format("the scenario's series would hold more than {} points in total (traces once per zone that uses "
+                      "them, capacity models, imported prices); shorten scenario.duration or use coarser data",
+                      kMaxSeriesPoints));
+    return false;
+  }
+  series_points += points;
+  return true;
+}
+
 std::string join_path(const std::string& path, std::string_view key) {
   if (path.empty()) {
     return std::string(key);
@@ -65,7 +95,12 @@ std::string quote(std::string_view text) {
   return "'" + shown + "'";
 }
 
+std::string quote_path(std::string_view path) { return "'" + std::string(path) + "'"; }
+
 std::string list_names(const std::vector<std::string>& names) {
+  if (names.empty()) {
+    return "(none)";
+  }
   std::string text;
   for (size_t i = 0; i < names.size(); ++i) {
     if (i > 0) {
@@ -140,11 +175,16 @@ const Node* MapReader::required(std::string_view key, std::string_view what_it_i
   }
   const Node* value = get(key);
   if (value == nullptr) {
-    const Node* present = node_.find(key);
-    context_.error(present != nullptr ? *present : node_, path(key),
-                   present != nullptr ? "a value is required (" + std::string(what_it_is) + ")"
-                                      : "missing required key '" + std::string(key) + "' (" +
-                                            std::string(what_it_is) + ")");
+    // A key written without a value is reported at the key: yaml-cpp places the missing value where the next
+    // token starts, often on the next line.
+    const auto entry = std::find_if(node_.entries.begin(), node_.entries.end(),
+                                    [&](const yaml::Entry& candidate) { return candidate.key == key; });
+    if (entry != node_.entries.end()) {
+      context_.error(entry->key_origin, path(key), "a value is required (" + std::string(what_it_is) + ")");
+    } else {
+      context_.error(node_, path(key),
+                     "missing required key '" + std::string(key) + "' (" + std::string(what_it_is) + ")");
+    }
   }
   return value;
 }
@@ -195,9 +235,12 @@ std::optional<double> read_number(Context& context, const Node& node, const std:
       return s;
     }();
     const bool special = lower.find("nan") != std::string::npos || lower.find("inf") != std::string::npos;
-    context.error(node, path,
-                  quote(node.scalar) + (special ? " is not a finite number" : " is not a number") +
-                      "; valid: " + describe_range(range));
+    // A number written with an exponent beyond the range of a double (1e400) is too large, not malformed.
+    const bool numeric = !node.scalar.empty() && node.scalar.size() <= 64 &&
+                         node.scalar.find_first_not_of("0123456789+-.eE") == std::string::npos;
+    const bool overflows = numeric && std::isinf(std::strtod(node.scalar.c_str(), nullptr));
+    const char* problem = special ? " is not a finite number" : (overflows ? " is out of range" : " is not a number");
+    context.error(node, path, quote(node.scalar) + problem + "; valid: " + describe_range(range));
     return std::nullopt;
   }
   const bool below = range.min_exclusive ? *value <= range.min : *value < range.min;
@@ -235,6 +278,12 @@ std::optional<std::string> read_name(Context& context, const Node& node, const s
   auto text = read_string(context, node, path);
   if (text && text->empty()) {
     context.error(node, path, "the name is empty");
+    return std::nullopt;
+  }
+  // Names become folder names, CSV fields and JSON keys; a line break or a NUL would corrupt them.
+  const auto is_control = [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; };
+  if (text && std::any_of(text->begin(), text->end(), is_control)) {
+    context.error(node, path, quote(*text) + " contains a control character; a name is printable text");
     return std::nullopt;
   }
   return text;

@@ -17,11 +17,16 @@ namespace mixsim::load {
 
 using yaml::Node;
 
+/// Points that all series of one scenario may hold together (traces, once per zone that uses them; capacity models;
+/// imported prices): about 320 MB as doubles. A trace of one point per minute over ten years has 5.3 million.
+inline constexpr size_t kMaxSeriesPoints = 20'000'000;
+
 /// State shared by all readers of one scenario load.
 struct Context {
   Diagnostics diagnostics;
   std::string scenario_dir;  // folder of the scenario file, for resolving relative paths
   std::string display_dir;   // the same folder as the user named it, for messages
+  std::string files_root;    // when not empty, files the scenario names must lie inside this folder
 
   void error(const Node& node, const std::string& path, std::string message) {
     diagnostics.add(node.origin, path, std::move(message));
@@ -36,8 +41,20 @@ struct Context {
 
   std::vector<std::string> warnings;
 
+  /// Points of every series read so far, against kMaxSeriesPoints.
+  double series_points = 0;
+  /// Counts `points` more series points. Returns false, after reporting at `node`, when the scenario's total would
+  /// pass kMaxSeriesPoints; the caller then drops the series.
+  bool reserve_series_points(double points, const Node& node, const std::string& path);
+
   /// Resolves a path from the scenario against the scenario's folder: {filesystem path, path for messages}.
   std::pair<std::string, std::string> resolve(const std::string& relative) const;
+
+  /// Reads a file that the scenario names (a trace, a price list) into `text`: resolves `name` against the
+  /// scenario's folder, checks that it lies inside `files_root` when that is set, and reads the whole file.
+  /// `display` receives the path for messages. Returns false after adding a file-level diagnostic when the file
+  /// is outside the root, missing, not a regular file, unreadable or larger than `max_bytes`.
+  bool read_named_file(const std::string& name, size_t max_bytes, std::string& text, std::string& display);
 };
 
 /// A context for reading the file at `path`: relative paths in it resolve against its folder.
@@ -54,6 +71,8 @@ std::string index_path(const std::string& path, size_t index);
 
 /// Quotes a scalar for messages, shortening long ones.
 std::string quote(std::string_view text);
+/// Quotes a file path for messages, whole: a shortened path could not be opened.
+std::string quote_path(std::string_view path);
 
 /// The keys a mapping may hold: keys that are read, keys of the contract that are not built yet (rejected with
 /// "not supported yet"), and keys accepted and ignored because they do not change the simulation.

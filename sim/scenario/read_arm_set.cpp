@@ -7,6 +7,9 @@ namespace mixsim::load {
 
 namespace {
 
+/// ARM templates and parameter files are JSON of a few kilobytes; 64 MiB leaves room for generated ones.
+constexpr size_t kMaxArmFileBytes = 64u << 20;
+
 // Merges `overrides` over `base`: mappings key by key and recursively, any other value replaces the base value,
 // and a key with an empty (null) value removes the base key.
 yaml::NodePtr merge_over(const yaml::NodePtr& base, const yaml::Node& overrides) {
@@ -40,9 +43,10 @@ std::vector<arm::ParameterValue> read_arm_parameters(Context& context, const Nod
   if (!file) {
     return {};
   }
-  const auto [on_disk, display] = context.resolve(*file);
   std::string text;
-  if (!yaml::read_text_file(on_disk, display, text, context.diagnostics)) {
+  std::string display;
+  if (!context.read_named_file(*file, kMaxArmFileBytes, text, display)) {
+    context.error(node, path, "the parameters file " + quote_path(display) + " cannot be used; its problems are listed under its name");
     return {};
   }
   return arm::read_parameters_file(text, display, context.diagnostics);
@@ -93,9 +97,11 @@ yaml::NodePtr import_arm_set(Context& context, const Node& set, const std::strin
   if (!file) {
     return nullptr;
   }
-  const auto [on_disk, display] = context.resolve(*file);
   std::string text;
-  if (!yaml::read_text_file(on_disk, display, text, context.diagnostics)) {
+  std::string display;
+  if (!context.read_named_file(*file, kMaxArmFileBytes, text, display)) {
+    context.error(*template_node, reader.path("template"),
+                  "the template " + quote_path(display) + " cannot be used; its problems are listed under its name");
     return nullptr;
   }
 

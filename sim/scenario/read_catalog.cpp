@@ -13,6 +13,7 @@ namespace {
 
 constexpr int kMaxVcpus = 4096;
 constexpr double kMaxMemoryGib = 1 << 20;
+constexpr size_t kMaxPriceListBytes = 256u << 20;
 
 CatalogSize& size_entry(Draft& draft, const std::string& name) {
   const auto found = draft.catalog_index.find(name);
@@ -77,6 +78,91 @@ bool read_price_cell(Context& context, const std::string& display, int line, con
   return true;
 }
 
+}  // namespace
+
+void parse_price_list(Context& context, const std::string& text, const std::string& display, Draft& draft) {
+  CsvReader reader(text);
+  CsvRow header;
+  std::string error;
+  if (!reader.next(header, error)) {
+    context.diagnostics.add_file_error(display, "the price list is empty; expected a header row and one row per size and region");
+    return;
+  }
+  const auto columns = find_columns(context, header, display);
+  if (!columns) {
+    return;
+  }
+
+  std::map<std::pair<std::string, std::string>, int> seen;  // (size, region) -> line
+  int problems = 0;
+  CsvRow row;
+  while (reader.next(row, error) && problems < 10) {
+    if (!error.empty()) {
+      context.error(Origin{display, row.line, 1, {}}, {}, error);
+      ++problems;
+      break;
+    }
+    if (row.fields.size() < columns->needed()) {
+      context.error(Origin{display, row.line, 1, {}}, {},
+                    fmt::format("the row has {} columns, the header names {}", row.fields.size(), header.fields.size()));
+      ++problems;
+      continue;
+    }
+    const std::string& name = row.fields[columns->instance_type].text;
+    const std::string& region = row.fields[columns->region].text;
+    if (name.empty() || region.empty()) {
+      context.error(Origin{display, row.line, 1, {}}, {}, "InstanceType and Region must not be empty");
+      ++problems;
+      continue;
+    }
+    const auto [previous, inserted] = seen.emplace(std::make_pair(name, region), row.line);
+    if (!inserted) {
+      context.error(Origin{display, row.line, 1, {}}, {},
+                    fmt::format("{} in {} is listed again (first on line {})", name, region, previous->second));
+      ++problems;
+      continue;
+    }
+
+    const CsvField& vcpu_field = row.fields[columns->vcpus];
+    const auto vcpus = parse_finite_number(vcpu_field.text);
+    if (!vcpus || *vcpus < 1 || *vcpus > kMaxVcpus || std::floor(*vcpus) != *vcpus) {
+      context.error(Origin{display, row.line, vcpu_field.column, {}}, "vCPUs",
+                    quote(vcpu_field.text) + fmt::format(" is not a valid vCPU count; valid: a whole number from 1 to {}", kMaxVcpus));
+      ++problems;
+      continue;
+    }
+    const CsvField& memory_field = row.fields[columns->memory];
+    const auto memory = memory_field.text.empty() ? std::optional<double>(0) : parse_finite_number(memory_field.text);
+    if (!memory || *memory < 0 || *memory > kMaxMemoryGib) {
+      context.error(Origin{display, row.line, memory_field.column, {}}, "MemoryGiB",
+                    quote(memory_field.text) + " is not a valid memory size in GiB");
+      ++problems;
+      continue;
+    }
+    std::optional<double> regular;
+    std::optional<double> spot;
+    if (!read_price_cell(context, display, row.line, row.fields[columns->price], "Price", regular) ||
+        !read_price_cell(context, display, row.line, row.fields[columns->spot_price], "SpotPrice", spot)) {
+      ++problems;
+      continue;
+    }
+
+    CatalogSize& size = size_entry(draft, name);
+    size.vcpus = static_cast<int>(*vcpus);
+    size.memory_gib = *memory;
+    if (regular) {
+      size.regular_usd_per_hour[region] = *regular;
+    }
+    if (spot) {
+      size.spot_usd_per_hour[region] = *spot;
+    }
+  }
+  if (problems >= 10) {
+    context.diagnostics.add_file_error(display, "stopped reading after 10 problems");
+  }
+}
+
+namespace {
 
 void read_import(Context& context, const Node& node, Draft& draft) {
   MapReader reader(context, node, "catalog.import", KeySet{{"file", "families"}});
@@ -88,12 +174,15 @@ void read_import(Context& context, const Node& node, Draft& draft) {
   if (!file) {
     return;
   }
-  const auto [on_disk, display] = context.resolve(*file);
   const size_t before = context.diagnostics.size();
-  import_price_list(context, on_disk, display, draft);
+  std::string text;
+  std::string display;
+  if (context.read_named_file(*file, kMaxPriceListBytes, text, display)) {
+    parse_price_list(context, text, display, draft);
+  }
   if (context.diagnostics.size() > before) {
     context.error(*file_node, reader.path("file"),
-                  "the price list " + quote(display) + " cannot be used; its problems are listed under its name");
+                  "the price list " + quote_path(display) + " cannot be used; its problems are listed under its name");
     return;
   }
 
@@ -190,87 +279,8 @@ void read_inline_size(Context& context, const Node& node, const std::string& pat
 
 void import_price_list(Context& context, const std::string& file, const std::string& display, Draft& draft) {
   std::string text;
-  if (!yaml::read_text_file(file, display, text, context.diagnostics, 256u << 20)) {
-    return;
-  }
-  CsvReader reader(text);
-  CsvRow header;
-  std::string error;
-  if (!reader.next(header, error)) {
-    context.diagnostics.add_file_error(display, "the price list is empty; expected a header row and one row per size and region");
-    return;
-  }
-  const auto columns = find_columns(context, header, display);
-  if (!columns) {
-    return;
-  }
-
-  std::map<std::pair<std::string, std::string>, int> seen;  // (size, region) -> line
-  int problems = 0;
-  CsvRow row;
-  while (reader.next(row, error) && problems < 10) {
-    if (!error.empty()) {
-      context.error(Origin{display, row.line, 1, {}}, {}, error);
-      ++problems;
-      break;
-    }
-    if (row.fields.size() < columns->needed()) {
-      context.error(Origin{display, row.line, 1, {}}, {},
-                    fmt::format("the row has {} columns, the header names {}", row.fields.size(), header.fields.size()));
-      ++problems;
-      continue;
-    }
-    const std::string& name = row.fields[columns->instance_type].text;
-    const std::string& region = row.fields[columns->region].text;
-    if (name.empty() || region.empty()) {
-      context.error(Origin{display, row.line, 1, {}}, {}, "InstanceType and Region must not be empty");
-      ++problems;
-      continue;
-    }
-    const auto [previous, inserted] = seen.emplace(std::make_pair(name, region), row.line);
-    if (!inserted) {
-      context.error(Origin{display, row.line, 1, {}}, {},
-                    fmt::format("{} in {} is listed again (first on line {})", name, region, previous->second));
-      ++problems;
-      continue;
-    }
-
-    const CsvField& vcpu_field = row.fields[columns->vcpus];
-    const auto vcpus = parse_finite_number(vcpu_field.text);
-    if (!vcpus || *vcpus < 1 || *vcpus > kMaxVcpus || std::floor(*vcpus) != *vcpus) {
-      context.error(Origin{display, row.line, vcpu_field.column, {}}, "vCPUs",
-                    quote(vcpu_field.text) + fmt::format(" is not a valid vCPU count; valid: a whole number from 1 to {}", kMaxVcpus));
-      ++problems;
-      continue;
-    }
-    const CsvField& memory_field = row.fields[columns->memory];
-    const auto memory = memory_field.text.empty() ? std::optional<double>(0) : parse_finite_number(memory_field.text);
-    if (!memory || *memory < 0 || *memory > kMaxMemoryGib) {
-      context.error(Origin{display, row.line, memory_field.column, {}}, "MemoryGiB",
-                    quote(memory_field.text) + " is not a valid memory size in GiB");
-      ++problems;
-      continue;
-    }
-    std::optional<double> regular;
-    std::optional<double> spot;
-    if (!read_price_cell(context, display, row.line, row.fields[columns->price], "Price", regular) ||
-        !read_price_cell(context, display, row.line, row.fields[columns->spot_price], "SpotPrice", spot)) {
-      ++problems;
-      continue;
-    }
-
-    CatalogSize& size = size_entry(draft, name);
-    size.vcpus = static_cast<int>(*vcpus);
-    size.memory_gib = *memory;
-    if (regular) {
-      size.regular_usd_per_hour[region] = *regular;
-    }
-    if (spot) {
-      size.spot_usd_per_hour[region] = *spot;
-    }
-  }
-  if (problems >= 10) {
-    context.diagnostics.add_file_error(display, "stopped reading after 10 problems");
+  if (yaml::read_text_file(file, display, text, context.diagnostics, kMaxPriceListBytes)) {
+    parse_price_list(context, text, display, draft);
   }
 }
 

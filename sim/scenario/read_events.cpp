@@ -96,7 +96,7 @@ std::optional<UpdateSkuProfileEvent> read_update(Context& context, const Node& n
   event.scale_set = set_id.value_or(0);
 
   const size_t uses_before = draft.size_uses.size();
-  std::vector<Origin> size_origins;
+  std::vector<Mention> size_origins;
   if (const Node* sizes = reader.get("vmSizes")) {
     const auto choices = read_vm_sizes(context, *sizes, reader.path("vmSizes"), draft, &size_origins);
     ok = ok && choices;

@@ -1,6 +1,7 @@
 // The `regions` section: zones, quotas, capacity pools and Spot eviction rates.
 #include <fmt/format.h>
 
+#include <cmath>
 #include <set>
 
 #include "loader_internal.hpp"
@@ -160,7 +161,17 @@ std::optional<std::vector<StepSeries>> read_two_state(Context& context, MapReade
     return std::nullopt;
   }
   model = TwoStateModel{*mean_available, *mean_unavailable, *available, *unavailable, *correlation};
-  return realize(model, zones, draft.scenario.duration_s, random);
+  // Each zone overlays its own process and a shared one; each outage adds two points. The count is random, so this
+  // is its expected value, which large counts stay close to.
+  const double duration = draft.scenario.duration_s;
+  const double rho = *correlation;
+  const double own_outages = rho < 1 ? duration / (*mean_available / (1 - rho) + *mean_unavailable) : 0;
+  const double shared_outages = rho > 0 ? duration / (*mean_available / rho + *mean_unavailable) : 0;
+  const double points = static_cast<double>(zones) * (1 + 2 * (own_outages + shared_outages));
+  if (!context.reserve_series_points(points, reader.node(), reader.path("meanAvailable"))) {
+    return std::nullopt;
+  }
+  return realize(model, zones, duration, random);
 }
 
 std::optional<std::vector<StepSeries>> read_random_walk(Context& context, MapReader& reader, size_t zones,
@@ -194,8 +205,8 @@ std::optional<std::vector<StepSeries>> read_random_walk(Context& context, MapRea
     context.error(reader.node(), reader.path("min"), "min is larger than max");
     return std::nullopt;
   }
-  if (draft.scenario.duration_s / *step > 5e6) {
-    context.error(reader.node(), reader.path("step"), "the step is too short for the run: more than 5,000,000 points");
+  const double points = static_cast<double>(zones) * (std::floor(draft.scenario.duration_s / *step) + 1);
+  if (!context.reserve_series_points(points, reader.node(), reader.path("step"))) {
     return std::nullopt;
   }
   const RandomWalkModel model{*mean, *min, *max, *volatility, *reversion, *step, *initial, *correlation};
@@ -238,6 +249,11 @@ std::optional<std::vector<StepSeries>> read_capacity_profile(Context& context, c
   if (reader.get("trace") != nullptr) {
     auto series = read_trace_spec(context, reader, 0, draft.scenario.start_unix_s);
     if (!series || !convert_trace_values(context, reader, *series)) {
+      return std::nullopt;
+    }
+    // Each zone gets its own copy; read_trace_spec counted the first.
+    const double copies = static_cast<double>(zones) - 1;
+    if (!context.reserve_series_points(copies * static_cast<double>(series->times_s.size()), node, path)) {
       return std::nullopt;
     }
     return same_for_all(std::move(*series));

@@ -2,8 +2,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <set>
+#include <string_view>
 
 #include "loader_internal.hpp"
 #include "trace_reader.hpp"
@@ -38,7 +40,7 @@ void check_preview_strategy(Context& context, const Node& node, const std::strin
 }
 
 void read_sku_profile(Context& context, const Node& node, const std::string& path, ScaleSetSpec& set, Draft& draft,
-                      std::vector<Origin>& size_origins) {
+                      std::vector<Mention>& size_origins) {
   MapReader reader(context, node, path, KeySet{{"vmSizes", "allocationStrategy"}, {"automaticSkuMigrationPolicy"}});
   if (!reader.is_mapping()) {
     return;
@@ -57,7 +59,7 @@ void read_sku_profile(Context& context, const Node& node, const std::string& pat
 }
 
 void read_sku(Context& context, const MapReader& set_reader, const Node& node, ScaleSetSpec& set, Draft& draft,
-              std::vector<Origin>& size_origins) {
+              std::vector<Mention>& size_origins) {
   const std::string path = set_reader.path("sku");
   MapReader reader(context, node, path, KeySet{{"name", "tier", "capacity"}});
   if (!reader.is_mapping()) {
@@ -95,7 +97,7 @@ void read_sku(Context& context, const MapReader& set_reader, const Node& node, S
   if (const auto size = draft.find_size(context, *name_node, reader.path("name"))) {
     set.sizes = {SizeChoice{static_cast<SizeId>(*size), 0}};
     draft.size_uses.push_back({*size, name_node->origin});
-    size_origins.push_back(name_node->origin);
+    size_origins.push_back({name_node->origin, reader.path("name")});
   }
 }
 
@@ -192,6 +194,25 @@ void read_scale_in_policy(Context& context, const Node& node, const std::string&
   }
 }
 
+// Parses "HH:MM" (hours and minutes of one or two digits) into hours; empty for anything else.
+std::optional<double> parse_time_of_day(const std::string& text) {
+  const size_t colon = text.find(':');
+  const auto is_digits = [](std::string_view part) {
+    return !part.empty() && part.size() <= 2 &&
+           std::all_of(part.begin(), part.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  };
+  if (colon == std::string::npos || !is_digits(std::string_view(text).substr(0, colon)) ||
+      !is_digits(std::string_view(text).substr(colon + 1))) {
+    return std::nullopt;
+  }
+  const int hours = std::stoi(text.substr(0, colon));
+  const int minutes = std::stoi(text.substr(colon + 1));
+  if (hours > 23 || minutes > 59) {
+    return std::nullopt;
+  }
+  return hours + minutes / 60.0;
+}
+
 std::optional<Demand> read_demand(Context& context, const Node& node, const std::string& path, const Draft& draft) {
   MapReader reader(context, node, path,
                    KeySet{{"constant", "diurnal", "trace", "unit", "reference", "column", "align", "offset", "scale", "loop"}});
@@ -241,13 +262,8 @@ std::optional<Demand> read_demand(Context& context, const Node& node, const std:
     std::optional<double> peak_hour;
     if (peak != nullptr) {
       const auto text = read_string(context, *peak, diurnal_reader.path("peak"));
-      int hours = -1;
-      int minutes = -1;
-      char extra = 0;
-      if (text && std::sscanf(text->c_str(), "%d:%d%c", &hours, &minutes, &extra) == 2 && hours >= 0 && hours < 24 &&
-          minutes >= 0 && minutes < 60) {
-        peak_hour = hours + minutes / 60.0;
-      } else if (text) {
+      peak_hour = text ? parse_time_of_day(*text) : std::nullopt;
+      if (text && !peak_hour) {
         context.error(*peak, diurnal_reader.path("peak"), quote(*text) + " is not a time of day; valid: HH:MM, e.g. \"14:00\"");
       }
     }
@@ -487,7 +503,7 @@ void read_scale_set(Context& context, const Node& node, const std::string& path,
     return;
   }
   ScaleSetSpec set;
-  std::vector<Origin> size_origins;
+  std::vector<Mention> size_origins;
   const Node* name_node = reader.required("name", "the scale set's name");
   if (name_node != nullptr) {
     set.name = read_name(context, *name_node, reader.path("name")).value_or("");
@@ -567,7 +583,7 @@ void read_scale_set(Context& context, const Node& node, const std::string& path,
 bool is_preview_region(std::string_view region) { return kPreviewRegions.count(std::string(region)) > 0; }
 
 std::optional<std::vector<SizeChoice>> read_vm_sizes(Context& context, const Node& node, const std::string& path,
-                                                     Draft& draft, std::vector<Origin>* origins) {
+                                                     Draft& draft, std::vector<Mention>* origins) {
   const auto* items = read_list(context, node, path);
   if (items == nullptr) {
     return std::nullopt;
@@ -607,7 +623,7 @@ std::optional<std::vector<SizeChoice>> read_vm_sizes(Context& context, const Nod
     choices.push_back(SizeChoice{static_cast<SizeId>(*size), rank});
     draft.size_uses.push_back({*size, name->origin});
     if (origins != nullptr) {
-      origins->push_back(name->origin);
+      origins->push_back({name->origin, reader.path("name")});
     }
   }
   if (!ok) {

@@ -15,6 +15,7 @@ namespace mixsim::load {
 namespace {
 
 constexpr double kMaxSpotPrice = limits::kMaxPriceUsdPerHour;
+constexpr size_t kMaxHistoryBytes = 512u << 20;
 
 std::optional<StepSeries> read_price_profile(Context& context, const Node& node, const std::string& path,
                                              const Draft& draft) {
@@ -63,16 +64,7 @@ std::optional<StepSeries> read_price_profile(Context& context, const Node& node,
   return read_trace_spec(context, reader, 0, draft.scenario.start_unix_s);
 }
 
-// The prices of one (AWS zone id, instance type) pair as read from the file, by Unix time.
-using ImportedSeries = std::map<double, double>;
-
-struct ImportMapping {
-  std::string product = "Linux/UNIX";
-  std::map<std::string, size_t> instance_types;  // AWS instance type -> catalog size
-  std::map<std::string, ZoneId> zones;           // AWS zone id -> zone
-};
-
-bool read_mapping(Context& context, MapReader& reader, RegionId region, Draft& draft, ImportMapping& mapping) {
+bool read_mapping(Context& context, MapReader& reader, RegionId region, Draft& draft, SpotPriceHistoryMapping& mapping) {
   bool ok = true;
   if (const Node* product = reader.get("product")) {
     mapping.product = read_name(context, *product, reader.path("product")).value_or(mapping.product);
@@ -107,13 +99,10 @@ bool read_mapping(Context& context, MapReader& reader, RegionId region, Draft& d
   return ok;
 }
 
-// Reads the rows of the history that the mapping selects. Returns false when the file is unusable.
-bool read_history(Context& context, const std::string& file, const std::string& display, const ImportMapping& mapping,
-                  std::map<std::pair<ZoneId, size_t>, ImportedSeries>& series) {
-  std::string text;
-  if (!yaml::read_text_file(file, display, text, context.diagnostics, 512u << 20)) {
-    return false;
-  }
+}  // namespace
+
+bool parse_spot_price_history(Context& context, const std::string& text, const std::string& display,
+                              const SpotPriceHistoryMapping& mapping, SpotPriceHistory& series) {
   int line = 0;
   int problems = 0;
   size_t pos = 0;
@@ -149,8 +138,9 @@ bool read_history(Context& context, const std::string& file, const std::string& 
     }
     const auto price = parse_finite_number(fields[3]);
     const auto time = parse_timestamp(fields[4]);
-    if (!price || *price < 0) {
-      context.error(Origin{display, line, 1, {}}, "price", quote(fields[3]) + " is not a price in USD per hour");
+    if (!price || *price < 0 || *price > kMaxSpotPrice) {
+      context.error(Origin{display, line, 1, {}}, "price",
+                    quote(fields[3]) + fmt::format(" is not a price in USD per hour; valid: 0 to {:g}", kMaxSpotPrice));
       ++problems;
       continue;
     }
@@ -165,6 +155,33 @@ bool read_history(Context& context, const std::string& file, const std::string& 
   return problems == 0;
 }
 
+std::vector<std::pair<std::pair<ZoneId, size_t>, StepSeries>> align_spot_price_history(const SpotPriceHistory& series,
+                                                                                       const TraceOptions& options,
+                                                                                       int64_t scenario_start_unix_s) {
+  // Alignment to the start uses the earliest row of all imported series, so zones keep their relative timing.
+  double earliest = kInfinity;
+  for (const auto& [key, prices] : series) {
+    earliest = std::min(earliest, prices.begin()->first);
+  }
+  std::vector<std::pair<std::pair<ZoneId, size_t>, StepSeries>> aligned_series;
+  for (const auto& [key, prices] : series) {
+    RawTrace raw;
+    raw.absolute_times = true;
+    for (const auto& [time, price] : prices) {
+      raw.times_s.push_back(time);
+      raw.values.push_back(price);
+    }
+    TraceOptions aligned = options;
+    if (options.align == TraceAlign::Start) {
+      aligned.offset_s += raw.times_s.front() - earliest;
+    }
+    aligned_series.emplace_back(key, align_trace(raw, aligned, scenario_start_unix_s));
+  }
+  return aligned_series;
+}
+
+namespace {
+
 void read_import(Context& context, const Node& node, const std::string& path, RegionId region, Draft& draft,
                  std::vector<std::pair<SpotPriceSpec, std::string>>& specs) {
   MapReader reader(context, node, path,
@@ -173,7 +190,7 @@ void read_import(Context& context, const Node& node, const std::string& path, Re
     return;
   }
   const Node* file = reader.required("file", "an AWS Spot price history file (tab-separated)");
-  ImportMapping mapping;
+  SpotPriceHistoryMapping mapping;
   if (file == nullptr || !read_mapping(context, reader, region, draft, mapping)) {
     return;
   }
@@ -197,39 +214,38 @@ void read_import(Context& context, const Node& node, const std::string& path, Re
     options.loop = read_bool(context, *loop, reader.path("loop")).value_or(false);
   }
 
-  const auto [on_disk, display] = context.resolve(*name);
-  std::map<std::pair<ZoneId, size_t>, ImportedSeries> series;
+  SpotPriceHistory series;
   const size_t before = context.diagnostics.size();
-  if (!read_history(context, on_disk, display, mapping, series) || context.diagnostics.size() > before) {
-    context.error(*file, reader.path("file"), "the price history " + quote(display) + " cannot be used; its problems are listed under its name");
+  std::string text;
+  std::string display;
+  const bool read = context.read_named_file(*name, kMaxHistoryBytes, text, display) &&
+                    parse_spot_price_history(context, text, display, mapping, series);
+  if (!read || context.diagnostics.size() > before) {
+    context.error(*file, reader.path("file"), "the price history " + quote_path(display) + " cannot be used; its problems are listed under its name");
     return;
   }
   if (series.empty()) {
     context.error(*file, reader.path("file"),
-                  "no row of " + quote(display) + " matches the product " + quote(mapping.product) +
+                  "no row of " + quote_path(display) + " matches the product " + quote(mapping.product) +
                       " and the mapped instance types and zones");
     return;
   }
 
-  // Alignment to the start uses the earliest row of all imported series, so zones keep their relative timing.
-  double earliest = kInfinity;
+  double rows = 0;
   for (const auto& [key, prices] : series) {
-    earliest = std::min(earliest, prices.begin()->first);
+    rows += static_cast<double>(prices.size());
   }
-  for (const auto& [key, prices] : series) {
-    RawTrace raw;
-    raw.absolute_times = true;
-    for (const auto& [time, price] : prices) {
-      raw.times_s.push_back(time);
-      raw.values.push_back(price);
+  if (!context.reserve_series_points(rows, *file, reader.path("file"))) {
+    return;
+  }
+  for (auto& [key, prices] : align_spot_price_history(series, options, draft.scenario.start_unix_s)) {
+    if (prices.period_s > 0 && prices.period_s < 1) {
+      context.error(*reader.get("loop"), reader.path("loop"),
+                    fmt::format("the imported prices repeat every {} s; a looped history must cover at least 1 s",
+                                prices.period_s));
+      return;
     }
-    TraceOptions aligned = options;
-    if (options.align == TraceAlign::Start) {
-      aligned.offset_s += raw.times_s.front() - earliest;
-    }
-    specs.emplace_back(SpotPriceSpec{key.first, static_cast<SizeId>(key.second),
-                                     align_trace(raw, aligned, draft.scenario.start_unix_s)},
-                       path);
+    specs.emplace_back(SpotPriceSpec{key.first, static_cast<SizeId>(key.second), std::move(prices)}, path);
   }
 }
 

@@ -44,14 +44,24 @@ double StepSeries::value_at(double t_s) const {
 double StepSeries::next_change_after(double t_s) const {
   double cycle_start = 0;
   const double folded = fold_into_period(*this, t_s, &cycle_start);
-  const auto after = std::upper_bound(times_s.begin(), times_s.end(), folded);
-  if (after != times_s.end()) {
-    return cycle_start + *after;
+  size_t index = static_cast<size_t>(std::upper_bound(times_s.begin(), times_s.end(), folded) - times_s.begin());
+  // Rounding in cycle_start + time can land on or before t_s when t_s lies just before a change; the candidates
+  // are then walked forward, so that the result always comes after t_s and the simulated clock always advances.
+  for (size_t tries = 0; tries <= times_s.size() + 1; ++tries) {
+    if (index == times_s.size()) {
+      if (period_s <= 0) {
+        return kInfinity;
+      }
+      cycle_start += period_s;
+      index = 0;
+    }
+    const double candidate = cycle_start + times_s[index];
+    if (candidate > t_s) {
+      return candidate;
+    }
+    ++index;
   }
-  if (period_s <= 0) {
-    return kInfinity;
-  }
-  return cycle_start + times_s.front() + period_s;
+  return std::nextafter(t_s, kInfinity);
 }
 
 double StepSeries::min_value() const { return *std::min_element(values.begin(), values.end()); }

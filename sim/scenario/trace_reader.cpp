@@ -15,8 +15,17 @@ namespace {
 // A broken file can have an error on every line; past this many the rest are summarized.
 constexpr int kMaxErrorsPerFile = 10;
 
-// Past this many points a trace is treated as a mistake (about 380 days at one point per second).
-constexpr size_t kMaxTracePoints = 33'000'000;
+// A trace alone may have as many points as the whole scenario.
+constexpr size_t kMaxTracePoints = kMaxSeriesPoints;
+
+constexpr size_t kMaxTraceBytes = 512u << 20;
+
+// Bounds that keep every later sum and product of trace values and times finite.
+constexpr double kMaxTraceValue = 1e15;
+constexpr double kMaxRelativeTimeS = 1e10;  // about 317 years
+
+// A shorter loop would add an instant to the run more often than once a second.
+constexpr double kMinLoopPeriodS = 1;
 
 class FileErrors {
  public:
@@ -56,7 +65,7 @@ bool looks_like_json(const std::string& text) {
   return false;
 }
 
-std::optional<RawTrace> read_csv_trace(const std::string& text, FileErrors& errors, const std::string& column) {
+std::optional<RawTrace> csv_trace(const std::string& text, FileErrors& errors, const std::string& column) {
   CsvReader reader(text);
   CsvRow header;
   std::string error;
@@ -109,6 +118,12 @@ std::optional<RawTrace> read_csv_trace(const std::string& text, FileErrors& erro
 
     std::optional<double> time = trace.absolute_times ? parse_timestamp(time_field.text)
                                                       : parse_finite_number(time_field.text);
+    if (time && !trace.absolute_times && std::fabs(*time) > kMaxRelativeTimeS) {
+      errors.add(row.line, time_field.column, time_name,
+                 fmt::format("{} is out of range; valid: -{:g} to {:g} seconds", quote(time_field.text),
+                             kMaxRelativeTimeS, kMaxRelativeTimeS));
+      continue;
+    }
     if (!time) {
       errors.add(row.line, time_field.column, time_name,
                  quote(time_field.text) +
@@ -147,8 +162,8 @@ std::optional<RawTrace> read_csv_trace(const std::string& text, FileErrors& erro
   return trace;
 }
 
-std::optional<RawTrace> read_json_trace(const std::string& text, const std::string& display, FileErrors& errors,
-                                        Context& context) {
+std::optional<RawTrace> json_trace(const std::string& text, const std::string& display, FileErrors& errors,
+                                   Context& context) {
   Diagnostics parse_problems;
   yaml::NodePtr root;
   try {
@@ -236,21 +251,27 @@ double median_spacing(const std::vector<double>& times) {
 
 }  // namespace
 
-std::optional<RawTrace> read_raw_trace(Context& context, const std::string& file, const std::string& display,
-                                       const std::string& column) {
-  std::string text;
-  if (!yaml::read_text_file(file, display, text, context.diagnostics, 512u << 20)) {
-    return std::nullopt;
-  }
+std::optional<RawTrace> parse_csv_trace(Context& context, const std::string& text, const std::string& display,
+                                        const std::string& column) {
   FileErrors errors(context, display);
-  std::optional<RawTrace> trace;
-  if (looks_like_json(text)) {
-    trace = read_json_trace(text, display, errors, context);
-  } else {
-    trace = read_csv_trace(text, errors, column);
-  }
+  auto trace = csv_trace(text, errors, column);
   errors.finish();
   return trace;
+}
+
+std::optional<RawTrace> parse_json_trace(Context& context, const std::string& text, const std::string& display) {
+  FileErrors errors(context, display);
+  auto trace = json_trace(text, display, errors, context);
+  errors.finish();
+  return trace;
+}
+
+std::optional<RawTrace> parse_raw_trace(Context& context, const std::string& text, const std::string& display,
+                                        const std::string& column) {
+  if (looks_like_json(text)) {
+    return parse_json_trace(context, text, display);
+  }
+  return parse_csv_trace(context, text, display, column);
 }
 
 StepSeries align_trace(const RawTrace& raw, const TraceOptions& options, int64_t scenario_start_unix_s) {
@@ -268,7 +289,9 @@ StepSeries align_trace(const RawTrace& raw, const TraceOptions& options, int64_t
     series.times_s.push_back(raw.times_s[i] + shift);
     series.values.push_back(raw.values[i] * options.scale);
   }
-  if (options.loop) {
+  // A trace whose values are all equal is the same looped or not; without a period it adds no instants to the run.
+  const bool constant = std::all_of(raw.values.begin(), raw.values.end(), [&](double v) { return v == raw.values.front(); });
+  if (options.loop && !constant) {
     const double spacing = raw.json_gap_s > 0 ? raw.json_gap_s : median_spacing(raw.times_s);
     series.period_s = raw.times_s.back() - raw.times_s.front() + (spacing > 0 ? spacing : 1.0);
   }
@@ -317,29 +340,48 @@ std::optional<StepSeries> read_trace_spec(Context& context, const MapReader& rea
     return std::nullopt;
   }
 
-  const auto [on_disk, display] = context.resolve(*file);
   const size_t problems_before = context.diagnostics.size();
-  const auto raw = read_raw_trace(context, on_disk, display, options.column);
+  std::string text;
+  std::string display;
+  std::optional<RawTrace> raw;
+  if (context.read_named_file(*file, kMaxTraceBytes, text, display)) {
+    raw = parse_raw_trace(context, text, display, options.column);
+  }
   if (!raw) {
     if (context.diagnostics.size() > problems_before) {
-      context.error(*file_node, reader.path("trace"), "the trace " + quote(display) + " cannot be used; its problems are listed under its name");
+      context.error(*file_node, reader.path("trace"), "the trace " + quote_path(display) + " cannot be used; its problems are listed under its name");
     }
     return std::nullopt;
   }
 
-  bool values_ok = true;
-  for (size_t i = 0; i < raw->values.size(); ++i) {
-    if (raw->values[i] * options.scale < min_value) {
-      context.error(Origin{display, raw->lines[i], 1, {}}, {},
-                    fmt::format("value {} is below the minimum of {}", raw->values[i], min_value));
-      values_ok = false;
-      break;
-    }
-  }
-  if (!values_ok) {
+  if (!context.reserve_series_points(static_cast<double>(raw->times_s.size()), *file_node, reader.path("trace"))) {
     return std::nullopt;
   }
-  return align_trace(*raw, options, scenario_start_unix_s);
+  for (size_t i = 0; i < raw->values.size(); ++i) {
+    const double value = raw->values[i] * options.scale;
+    std::string problem;
+    if (value < min_value) {
+      problem = fmt::format("value {} is below the minimum of {}", raw->values[i], min_value);
+    } else if (!(std::fabs(value) <= kMaxTraceValue)) {
+      problem = fmt::format("value {} times the scale {} is beyond the limit of {:g}", raw->values[i], options.scale,
+                            kMaxTraceValue);
+    }
+    if (!problem.empty()) {
+      context.error(Origin{display, raw->lines[i], 1, {}}, {}, problem);
+      context.error(*file_node, reader.path("trace"),
+                    "the trace " + quote_path(display) + " cannot be used; its problems are listed under its name");
+      return std::nullopt;
+    }
+  }
+
+  StepSeries series = align_trace(*raw, options, scenario_start_unix_s);
+  if (series.period_s > 0 && series.period_s < kMinLoopPeriodS) {
+    context.error(*reader.get("loop"), reader.path("loop"),
+                  fmt::format("the trace repeats every {} s; a looped trace must cover at least {} s", series.period_s,
+                              kMinLoopPeriodS));
+    return std::nullopt;
+  }
+  return series;
 }
 
 }  // namespace mixsim::load

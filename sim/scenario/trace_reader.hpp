@@ -31,10 +31,18 @@ struct RawTrace {
   double json_gap_s = 0;  // gap_seconds of a JSON trace, else 0
 };
 
-/// Reads a trace file. `file` is the path on disk and `display` the path for messages. Problems inside the file
-/// are reported with the file's own line and column; returns empty when the trace is unusable.
-std::optional<RawTrace> read_raw_trace(Context& context, const std::string& file, const std::string& display,
-                                       const std::string& column);
+/// Parses the text of a trace file: JSON when its first non-blank character is '{', else CSV. `display` names the
+/// file in messages; problems inside it are reported with the file's own line and column. Returns empty when the
+/// trace is unusable.
+std::optional<RawTrace> parse_raw_trace(Context& context, const std::string& text, const std::string& display,
+                                        const std::string& column);
+
+/// Parses a CSV trace (`time,value` with a header row); `column` names the value column, empty for the second.
+std::optional<RawTrace> parse_csv_trace(Context& context, const std::string& text, const std::string& display,
+                                        const std::string& column);
+
+/// Parses a JSON trace `{"metadata": {"gap_seconds": N}, "data": [...]}`.
+std::optional<RawTrace> parse_json_trace(Context& context, const std::string& text, const std::string& display);
 
 /// Turns a raw trace into a step function of simulated time, applying alignment, offset, scale and loop.
 StepSeries align_trace(const RawTrace& raw, const TraceOptions& options, int64_t scenario_start_unix_s);

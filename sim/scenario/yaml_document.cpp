@@ -5,8 +5,9 @@
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
-#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -46,6 +47,48 @@ const char* kind_name(Node::Kind kind) {
   return "?";
 }
 
+size_t find_invalid_utf8(std::string_view text) {
+  size_t pos = 0;
+  while (pos < text.size()) {
+    const auto lead = static_cast<unsigned char>(text[pos]);
+    size_t length = 0;
+    uint32_t code_point = 0;
+    if (lead < 0x80) {
+      ++pos;
+      continue;
+    }
+    if (lead >= 0xc2 && lead <= 0xdf) {
+      length = 2;
+      code_point = lead & 0x1fu;
+    } else if (lead >= 0xe0 && lead <= 0xef) {
+      length = 3;
+      code_point = lead & 0x0fu;
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+      length = 4;
+      code_point = lead & 0x07u;
+    } else {
+      return pos;
+    }
+    if (pos + length > text.size()) {
+      return pos;
+    }
+    for (size_t i = 1; i < length; ++i) {
+      const auto next = static_cast<unsigned char>(text[pos + i]);
+      if ((next & 0xc0u) != 0x80u) {
+        return pos;
+      }
+      code_point = (code_point << 6) | (next & 0x3fu);
+    }
+    const bool overlong = (length == 3 && code_point < 0x800) || (length == 4 && code_point < 0x10000);
+    const bool surrogate = code_point >= 0xd800 && code_point <= 0xdfff;
+    if (overlong || surrogate || code_point > 0x10ffff) {
+      return pos;
+    }
+    pos += length;
+  }
+  return std::string::npos;
+}
+
 namespace {
 
 struct LimitExceeded {
@@ -68,16 +111,26 @@ class TreeBuilder : public YAML::EventHandler {
 
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     auto node = make_node(Node::Kind::Null, mark);
-    remember_anchor(anchor, node);
-    attach(node);
+    remember_anchor(anchor, node, 1);
+    attach(node, 1);
   }
 
+  // An alias shares its anchor's node instead of copying it, so memory stays small. The readers walk the shared
+  // node once per alias, though, so against alias bombs the nodes it stands for count against the limit.
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     if (anchor == 0 || anchor >= anchors_.size() || !anchors_[anchor]) {
       throw LimitExceeded{mark, "alias to an unknown anchor"};
     }
-    count_node(mark);
-    attach(anchors_[anchor]);
+    const size_t size = anchor_sizes_[anchor];
+    if (size == 0) {
+      throw LimitExceeded{mark, "an alias refers to a node that contains it, which would make the document infinite"};
+    }
+    expanded_nodes_ += size;
+    if (expanded_nodes_ > limits_.max_nodes) {
+      throw LimitExceeded{mark, "the document expands to more than " + std::to_string(limits_.max_nodes) +
+                                    " nodes through its aliases"};
+    }
+    attach(anchors_[anchor], size);
   }
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
@@ -85,8 +138,8 @@ class TreeBuilder : public YAML::EventHandler {
     auto node = make_node(Node::Kind::Scalar, mark);
     node->scalar = value;
     node->plain = (tag == "?");
-    remember_anchor(anchor, node);
-    attach(node);
+    remember_anchor(anchor, node, 1);
+    attach(node, 1);
   }
 
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
@@ -107,6 +160,8 @@ class TreeBuilder : public YAML::EventHandler {
     NodePtr pending_key;
     std::unordered_set<std::string> keys;
     std::string path;  // key path of this container, for messages
+    YAML::anchor_t anchor = 0;
+    size_t expanded_size = 1;  // nodes in this container, each alias counted as the nodes it stands for
   };
 
   // The key path a node gets when it is attached to the innermost open container.
@@ -132,6 +187,7 @@ class TreeBuilder : public YAML::EventHandler {
   }
 
   void count_node(const YAML::Mark& mark) {
+    ++expanded_nodes_;
     if (++nodes_ > limits_.max_nodes) {
       throw LimitExceeded{mark, "the document has more than " + std::to_string(limits_.max_nodes) + " nodes"};
     }
@@ -145,14 +201,17 @@ class TreeBuilder : public YAML::EventHandler {
     return node;
   }
 
-  void remember_anchor(YAML::anchor_t anchor, const NodePtr& node) {
+  // `size` is the node's expanded size, or 0 for a container that is still open.
+  void remember_anchor(YAML::anchor_t anchor, const NodePtr& node, size_t size) {
     if (anchor == 0) {
       return;
     }
     if (anchor >= anchors_.size()) {
       anchors_.resize(anchor + 1);
+      anchor_sizes_.resize(anchor + 1, 0);
     }
     anchors_[anchor] = node;
+    anchor_sizes_[anchor] = size;
   }
 
   void open(Node::Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor) {
@@ -160,23 +219,27 @@ class TreeBuilder : public YAML::EventHandler {
       throw LimitExceeded{mark, "nesting deeper than " + std::to_string(limits_.max_depth) + " levels"};
     }
     auto node = make_node(kind, mark);
-    remember_anchor(anchor, node);
+    remember_anchor(anchor, node, 0);
     std::string path = child_path();
-    stack_.push_back(Frame{node, nullptr, {}, std::move(path)});
+    stack_.push_back(Frame{node, nullptr, {}, std::move(path), anchor, 1});
   }
 
   void close() {
     Frame frame = std::move(stack_.back());
     stack_.pop_back();
-    attach(frame.node);
+    if (frame.anchor != 0) {
+      anchor_sizes_[frame.anchor] = frame.expanded_size;
+    }
+    attach(frame.node, frame.expanded_size);
   }
 
-  void attach(const NodePtr& node) {
+  void attach(const NodePtr& node, size_t expanded_size) {
     if (stack_.empty()) {
       root_ = node;
       return;
     }
     Frame& frame = stack_.back();
+    frame.expanded_size += expanded_size;
     if (frame.node->kind == Node::Kind::Sequence) {
       frame.node->items.push_back(node);
       return;
@@ -210,7 +273,9 @@ class TreeBuilder : public YAML::EventHandler {
   NodePtr root_;
   std::vector<Frame> stack_;
   std::vector<NodePtr> anchors_;
+  std::vector<size_t> anchor_sizes_;  // by anchor: expanded size of its node, 0 while the node is open
   size_t nodes_ = 0;
+  size_t expanded_nodes_ = 0;
   int documents_ = 0;
 };
 
@@ -224,6 +289,26 @@ Origin mark_origin(const std::string& file, const std::string& override_arg, con
   return Origin{file, mark.line + 1, mark.column + 1, {}};
 }
 
+// yaml-cpp reads a NUL byte as an escape and passes invalid UTF-8 through to scalars, where it would break the
+// JSON result files. Both are rejected here, with their position.
+void check_encoding(const std::string& text, const std::string& file, const std::string& override_arg) {
+  const size_t nul = text.find('\0');
+  const size_t invalid = find_invalid_utf8(text);
+  const size_t offset = std::min(nul, invalid);
+  if (offset == std::string::npos) {
+    return;
+  }
+  const size_t line_start = offset == 0 ? 0 : text.rfind('\n', offset - 1) + 1;  // npos + 1 wraps to 0
+  YAML::Mark mark;
+  mark.line = static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+  mark.column = static_cast<int>(offset - line_start);
+  const std::string found = offset == nul ? std::string("a NUL byte")
+                                          : fmt::format("the byte 0x{:02x}, which is not UTF-8",
+                                                        static_cast<unsigned char>(text[offset]));
+  throw InputError(Diagnostic{mark_origin(file, override_arg, mark), {},
+                              "the text contains " + found + "; expected UTF-8 text"});
+}
+
 NodePtr parse(const std::string& text, const std::string& file, const std::string& override_arg,
               Diagnostics& diagnostics, const ParseLimits& limits) {
   if (text.size() > limits.max_bytes) {
@@ -231,6 +316,7 @@ NodePtr parse(const std::string& text, const std::string& file, const std::strin
                                 "the file is " + std::to_string(text.size()) + " bytes, more than the limit of " +
                                     std::to_string(limits.max_bytes)});
   }
+  check_encoding(text, file, override_arg);
   std::istringstream stream(text);
   TreeBuilder builder(file, override_arg, &diagnostics, limits);
   try {
@@ -371,12 +457,18 @@ bool read_text_file(const std::string& path, const std::string& display_file, st
                     Diagnostics& diagnostics, size_t max_bytes) {
   std::error_code error;
   const auto status = std::filesystem::status(path, error);
-  if (error || !std::filesystem::exists(status)) {
-    diagnostics.add_file_error(display_file, "file not found");
+  if (!std::filesystem::exists(status)) {
+    const bool missing = !error || error == std::errc::no_such_file_or_directory;
+    diagnostics.add_file_error(display_file, missing ? "file not found" : "cannot be read: " + error.message());
     return false;
   }
   if (std::filesystem::is_directory(status)) {
     diagnostics.add_file_error(display_file, "is a directory, expected a file");
+    return false;
+  }
+  // Reading a pipe or a device such as /dev/stdin could block forever or never end.
+  if (!std::filesystem::is_regular_file(status)) {
+    diagnostics.add_file_error(display_file, "is not a regular file (a pipe, socket or device), expected a file");
     return false;
   }
   std::ifstream in(path, std::ios::binary);

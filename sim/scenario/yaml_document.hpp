@@ -51,9 +51,13 @@ struct ParseLimits {
   size_t max_depth = 200;
 };
 
+/// Returns the offset of the first byte of `text` that does not belong to a valid UTF-8 sequence (overlong forms,
+/// surrogates and code points above U+10FFFF are invalid), or std::string::npos when all of it is valid.
+size_t find_invalid_utf8(std::string_view text);
+
 /// Parses `text` as exactly one YAML document. Positions in diagnostics name `display_file`. Duplicate keys and
-/// keys that are not scalars are added to `diagnostics` (the last duplicate is dropped); syntax errors and
-/// exceeded limits throw InputError. An empty document yields a Null node.
+/// keys that are not scalars are added to `diagnostics` (the last duplicate is dropped); text that is not UTF-8 or
+/// contains a NUL byte, syntax errors and exceeded limits throw InputError. An empty document yields a Null node.
 NodePtr parse_document(const std::string& text, const std::string& display_file, Diagnostics& diagnostics,
                        const ParseLimits& limits = {});
 
