@@ -58,7 +58,8 @@ TEST_CASE("compare runs: failed runs are left out and unpaired", "[statistics][c
   table.rows[1][4] = "";
   CompareRequest request;
   request.factors = {"strategy"};
-  const auto& groups = compare_runs(table, request).metrics[0].groups;
+  const Comparison comparison = compare_runs(table, request);
+  const auto& groups = comparison.metrics[0].groups;
   CHECK(groups[0].sample.n == 2);
   CHECK(groups[0].not_ok == 1);
   CHECK(groups[1].sample.n == 3);
