@@ -492,6 +492,16 @@ TEST_CASE("loader: text that is not UTF-8 is rejected with its position", "[load
   CHECK(yaml::find_invalid_utf8("abc\xe2\x82") == 3);         // cut short
 }
 
+TEST_CASE("yaml: the escapes \\_ and \\N give UTF-8 text", "[loader]") {
+  // yaml-cpp gives the single bytes 0xA0 and 0x85 for them, which the JSON result files cannot hold.
+  Diagnostics diagnostics;
+  const yaml::NodePtr root =
+      yaml::parse_document("a: \"x\\_y\\Nz\"\nb: \"caf\xc3\xa9\\_\"\n", "escapes.yaml", diagnostics);
+  REQUIRE(diagnostics.empty());
+  CHECK(root->find("a")->scalar == "x\xc2\xa0y\xc2\x85z");
+  CHECK(root->find("b")->scalar == "caf\xc3\xa9\xc2\xa0");
+}
+
 TEST_CASE("loader: hostile YAML: limits hold", "[loader][errors]") {
   SECTION("an alias bomb") {
     std::string yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -47,41 +48,76 @@ const char* kind_name(Node::Kind kind) {
   return "?";
 }
 
+namespace {
+
+// Returns the length of the valid UTF-8 sequence that starts at `pos` (1 to 4), or 0 when none does: a stray
+// continuation byte, an overlong form, a surrogate, a code point above U+10FFFF or a sequence cut short.
+size_t utf8_sequence_length(std::string_view text, size_t pos) {
+  const auto lead = static_cast<unsigned char>(text[pos]);
+  size_t length = 0;
+  uint32_t code_point = 0;
+  if (lead < 0x80) {
+    return 1;
+  }
+  if (lead >= 0xc2 && lead <= 0xdf) {
+    length = 2;
+    code_point = lead & 0x1fu;
+  } else if (lead >= 0xe0 && lead <= 0xef) {
+    length = 3;
+    code_point = lead & 0x0fu;
+  } else if (lead >= 0xf0 && lead <= 0xf4) {
+    length = 4;
+    code_point = lead & 0x07u;
+  } else {
+    return 0;
+  }
+  if (pos + length > text.size()) {
+    return 0;
+  }
+  for (size_t i = 1; i < length; ++i) {
+    const auto next = static_cast<unsigned char>(text[pos + i]);
+    if ((next & 0xc0u) != 0x80u) {
+      return 0;
+    }
+    code_point = (code_point << 6) | (next & 0x3fu);
+  }
+  const bool overlong = (length == 3 && code_point < 0x800) || (length == 4 && code_point < 0x10000);
+  const bool surrogate = code_point >= 0xd800 && code_point <= 0xdfff;
+  if (overlong || surrogate || code_point > 0x10ffff) {
+    return 0;
+  }
+  return length;
+}
+
+// yaml-cpp turns the escapes "\_" (U+00A0) and "\N" (U+0085) of double-quoted scalars into the single bytes 0xA0
+// and 0x85 instead of their UTF-8 forms. The document's text was checked to be UTF-8 before parsing, so such a
+// byte in a scalar can only come from one of these escapes: encode it as the code point it stands for.
+std::string encode_escaped_bytes(const std::string& value) {
+  std::string fixed;
+  fixed.reserve(value.size() + 4);
+  size_t pos = 0;
+  while (pos < value.size()) {
+    const size_t length = utf8_sequence_length(value, pos);
+    if (length == 0) {
+      const auto byte = static_cast<unsigned char>(value[pos]);
+      fixed += static_cast<char>(0xc0u | (byte >> 6));
+      fixed += static_cast<char>(0x80u | (byte & 0x3fu));
+      ++pos;
+    } else {
+      fixed.append(value, pos, length);
+      pos += length;
+    }
+  }
+  return fixed;
+}
+
+}  // namespace
+
 size_t find_invalid_utf8(std::string_view text) {
   size_t pos = 0;
   while (pos < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[pos]);
-    size_t length = 0;
-    uint32_t code_point = 0;
-    if (lead < 0x80) {
-      ++pos;
-      continue;
-    }
-    if (lead >= 0xc2 && lead <= 0xdf) {
-      length = 2;
-      code_point = lead & 0x1fu;
-    } else if (lead >= 0xe0 && lead <= 0xef) {
-      length = 3;
-      code_point = lead & 0x0fu;
-    } else if (lead >= 0xf0 && lead <= 0xf4) {
-      length = 4;
-      code_point = lead & 0x07u;
-    } else {
-      return pos;
-    }
-    if (pos + length > text.size()) {
-      return pos;
-    }
-    for (size_t i = 1; i < length; ++i) {
-      const auto next = static_cast<unsigned char>(text[pos + i]);
-      if ((next & 0xc0u) != 0x80u) {
-        return pos;
-      }
-      code_point = (code_point << 6) | (next & 0x3fu);
-    }
-    const bool overlong = (length == 3 && code_point < 0x800) || (length == 4 && code_point < 0x10000);
-    const bool surrogate = code_point >= 0xd800 && code_point <= 0xdfff;
-    if (overlong || surrogate || code_point > 0x10ffff) {
+    const size_t length = utf8_sequence_length(text, pos);
+    if (length == 0) {
       return pos;
     }
     pos += length;
@@ -136,7 +172,7 @@ class TreeBuilder : public YAML::EventHandler {
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
     auto node = make_node(Node::Kind::Scalar, mark);
-    node->scalar = value;
+    node->scalar = find_invalid_utf8(value) == std::string::npos ? value : encode_escaped_bytes(value);
     node->plain = (tag == "?");
     remember_anchor(anchor, node, 1);
     attach(node, 1);
