@@ -7,7 +7,8 @@
 // command-line usage). Keys:
 //   exit: N            the exit status (required)
 //   expect: TEXT       a fragment stderr must contain (one or more)
-//   command: ARGS      the arguments after `mixsim` (repeatable); default: `validate FILE` and `run FILE --out OUT`
+//   command: ARGS      the arguments after `mixsim` (repeatable), e.g. `sweep FILE --out OUT` or `import arm FILE`;
+//                      default: `validate FILE` and `run FILE --out OUT`
 //   setup: KIND        .case only: what FILE is: empty, directory, fifo, symlink-loop, missing, or
 //                      foreign-out (FILE is data/valid.yaml and OUT already holds a file that is not a result)
 //   file: PATH         .case only: FILE is this file, relative to the case's folder
@@ -131,7 +132,7 @@ bool has_contract_form(const std::string& line, const std::vector<std::string>& 
       return true;
     }
   }
-  for (const char* command : {"mixsim: ", "mixsim run: ", "mixsim validate: "}) {
+  for (const char* command : {"mixsim: ", "mixsim run: ", "mixsim validate: ", "mixsim sweep: ", "mixsim import arm: "}) {
     if (line.rfind(command, 0) == 0 && line.size() > std::string(command).size()) {
       return true;
     }
