@@ -18,6 +18,13 @@ class GuardError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Thrown when SimGrid rejects a setting given with --cfg or --log before the run starts; the CLI exits with
+/// status 2.
+class SettingError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 struct RunOptions {
   /// Folder for summary.json, timeline.csv and events.csv (it must exist); empty = write nothing.
   std::string out_dir;

@@ -25,8 +25,8 @@ void print_usage(std::ostream& out) {
       << "  mixsim --version | --help\n"
       << "\n"
       << "Run 'mixsim COMMAND --help' for a command's options.\n"
-      << "Exit status: 0 success, 1 a check found regressions or a batch had failed runs, 2 invalid input or usage,\n"
-      << "3 a run stopped by a guard or a broken invariant.\n";
+      << "Exit status: 0 success; 1 result files could not be written, a check found regressions or a batch had\n"
+      << "failed runs; 2 invalid input or usage; 3 a run stopped by a guard or a broken invariant.\n";
 }
 
 }  // namespace

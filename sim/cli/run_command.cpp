@@ -3,10 +3,14 @@
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
+#include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <regex>
+#include <set>
 
 #include "commands.hpp"
 #include "out_dir.hpp"
@@ -49,7 +53,7 @@ po::options_description run_options(RunCommandOptions& options, bool for_run) {
     return description;
   }
   add("out,o", po::value(&options.out), "result folder (default: results/runs/<scenario name>-<seed>)");
-  add("seed", po::value<uint64_t>(), "random seed; replaces scenario.seed");
+  add("seed", po::value<std::string>(), "random seed, a whole number from 0 to 2^64 - 1; replaces scenario.seed");
   add("quiet,q", po::bool_switch(&options.quiet), "print no summary on stdout");
   add("force", po::bool_switch(&options.force),
       "write into a folder that holds other files or another scenario's results (they stay, except result files)");
@@ -65,6 +69,54 @@ po::options_description run_options(RunCommandOptions& options, bool for_run) {
 }
 
 // Parses the arguments; returns an exit status when the command should stop (help or a usage error).
+// SimGrid aborts the process on a log setting it cannot parse, so each one is checked first. The forms are those
+// of SimGrid's --log: CATEGORY.thres:LEVEL, CATEGORY.fmt:FORMAT, CATEGORY.app:APPENDER, CATEGORY.add:BOOLEAN, and
+// no_loc. Returns what is wrong, or "".
+std::string check_log_setting(const std::string& setting) {
+  if (setting == "no_loc") {
+    return "";
+  }
+  static const std::regex form(R"(^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*\.(thres|threshold|fmt|app|appender|add|additivity):(.+)$)");
+  std::smatch match;
+  if (!std::regex_match(setting, match, form)) {
+    return "expected CATEGORY.thres:LEVEL, CATEGORY.fmt:FORMAT, CATEGORY.app:APPENDER, CATEGORY.add:yes|no or "
+           "no_loc, e.g. mixsim.thres:debug";
+  }
+  const std::string key = match[2];
+  std::string value = match[3];
+  std::transform(value.begin(), value.end(), value.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (key == "thres" || key == "threshold") {
+    static const std::set<std::string> levels = {"trace", "debug", "verbose", "info", "warning", "error", "critical"};
+    if (levels.count(value) == 0) {
+      return "'" + std::string(match[3]) + "' is not a log level; valid: trace, debug, verbose, info, warning, error, critical";
+    }
+  }
+  if (key == "add" || key == "additivity") {
+    static const std::set<std::string> booleans = {"yes", "no", "on", "off", "1", "0"};
+    if (booleans.count(value) == 0) {
+      return "'" + std::string(match[3]) + "' is not a boolean; valid: yes, no, on, off, 1, 0";
+    }
+  }
+  return "";
+}
+
+// The form KEY:VALUE, and the context factories SimGrid has (it aborts on another one). SimGrid itself rejects an
+// unknown key when the run starts. Returns what is wrong, or "".
+std::string check_cfg_setting(const std::string& setting) {
+  static const std::regex form(R"(^([A-Za-z0-9_/-]+):(.+)$)");
+  std::smatch match;
+  if (!std::regex_match(setting, match, form)) {
+    return "expected KEY:VALUE, e.g. contexts/factory:thread";
+  }
+  if (match[1] == "contexts/factory") {
+    static const std::set<std::string> factories = {"thread", "ucontext", "raw", "boost"};
+    if (factories.count(match[2]) == 0) {
+      return "'" + std::string(match[2]) + "' is not a context factory; valid: thread, ucontext, raw, boost";
+    }
+  }
+  return "";
+}
+
 std::optional<int> parse(const std::vector<std::string>& arguments, RunCommandOptions& options, bool for_run) {
   const auto description = run_options(options, for_run);
   po::options_description hidden;
@@ -84,7 +136,15 @@ std::optional<int> parse(const std::vector<std::string>& arguments, RunCommandOp
     }
     po::notify(values);
     if (values.count("seed") > 0) {
-      options.seed = values["seed"].as<uint64_t>();
+      const std::string& text = values["seed"].as<std::string>();
+      uint64_t seed = 0;
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seed);
+      if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
+        std::cerr << "mixsim " << command << ": --seed '" << text
+                  << "' is invalid; give a whole number from 0 to 18446744073709551615\n";
+        return kExitUsage;
+      }
+      options.seed = seed;
     }
   } catch (const po::error& error) {
     std::cerr << "mixsim " << command << ": " << error.what() << "; see mixsim " << command << " --help\n";
@@ -93,6 +153,18 @@ std::optional<int> parse(const std::vector<std::string>& arguments, RunCommandOp
   if (options.scenario.empty()) {
     std::cerr << "mixsim " << command << ": a scenario file is required: mixsim " << command << " FILE\n";
     return kExitUsage;
+  }
+  for (const std::string& setting : options.log) {
+    if (const std::string problem = check_log_setting(setting); !problem.empty()) {
+      std::cerr << "mixsim " << command << ": --log " << setting << ": " << problem << "\n";
+      return kExitUsage;
+    }
+  }
+  for (const std::string& setting : options.cfg) {
+    if (const std::string problem = check_cfg_setting(setting); !problem.empty()) {
+      std::cerr << "mixsim " << command << ": --cfg " << setting << ": " << problem << "\n";
+      return kExitUsage;
+    }
   }
   if (options.max_events < 1) {
     std::cerr << "mixsim " << command << ": --max-events " << options.max_events
@@ -188,6 +260,9 @@ int run_command(const std::vector<std::string>& arguments) {
       return write_report_or_explain(out.string(), "", options.quiet);
     }
     return kExitOk;
+  } catch (const SettingError& error) {
+    std::cerr << "mixsim run: --cfg or --log: " << error.what() << "; see SimGrid's --cfg=help\n";
+    return kExitUsage;
   } catch (const GuardError& error) {
     std::cerr << "mixsim run: " << error.what() << "\n";
     return kExitStopped;

@@ -50,7 +50,7 @@ po::options_description sweep_options(SweepCommandOptions& options) {
       "run only shard I of N: the runs at positions I, I+N, I+2N, ... of the run list (default: from "
       "SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX with --shard-count, when set)");
   add("shard-count", po::value<uint64_t>(), "the number of shards when JOB_COMPLETION_INDEX chooses this one");
-  add("list", po::bool_switch(&options.list), "print the run list (position, id, seed, levels) and stop");
+  add("list", po::bool_switch(&options.list), "check the sweep, print its run list (position, id, seed, levels) and stop");
   add("quiet,q", po::bool_switch(&options.quiet), "report only runs that fail and problems");
   return description;
 }
@@ -139,14 +139,14 @@ int sweep_command(const std::vector<std::string>& arguments) {
   try {
     spec = batch::read_sweep_file(options.sweep_file);
     runs = batch::expand_runs(spec);
-    if (options.list) {
-      print_run_list(spec, runs, run.shard);
-      return kExitOk;
-    }
     for (const std::string& warning : batch::validate_runs(spec, runs)) {
       if (!options.quiet) {
         std::cerr << warning << "\n";
       }
+    }
+    if (options.list) {
+      print_run_list(spec, runs, run.shard);
+      return kExitOk;
     }
   } catch (const InputError& error) {
     std::cerr << error.diagnostics().format_all();

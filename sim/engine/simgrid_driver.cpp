@@ -4,6 +4,7 @@
 #include <simgrid/s4u.hpp>
 
 #include <cmath>
+#include <memory>
 #include <exception>
 
 #include "mixsim/check.hpp"
@@ -51,7 +52,15 @@ nlohmann::ordered_json run_simulation(const Scenario& scenario, const RunOptions
   }
   argv.push_back(nullptr);
   int argc = static_cast<int>(arguments.size());
-  simgrid::s4u::Engine engine(&argc, argv.data());
+  std::unique_ptr<simgrid::s4u::Engine> engine_holder;
+  try {
+    engine_holder = std::make_unique<simgrid::s4u::Engine>(&argc, argv.data());
+  } catch (const std::exception& error) {
+    // SimGrid lists every configuration key after an unknown one; the first line says what is wrong.
+    const std::string what = error.what();
+    throw SettingError(what.substr(0, what.find('\n')));
+  }
+  simgrid::s4u::Engine& engine = *engine_holder;
 
   simgrid::s4u::Host* controller = build_platform(scenario);
   Simulation simulation(scenario, options);

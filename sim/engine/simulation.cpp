@@ -171,11 +171,6 @@ void Simulation::start() {
   MIXSIM_CHECK(!started_, "start() runs once");
   for (SetId set = 0; set < scenario_.scale_sets.size(); ++set) {
     recorder_->set_demand(set, demand_at(set, 0));
-    const ScaleSetSpec& spec = scenario_.scale_sets[set];
-    if (spec.strategy != AllocationStrategy::Prioritized &&
-        std::any_of(spec.sizes.begin(), spec.sizes.end(), [](const SizeChoice& c) { return c.rank != 0; })) {
-      XBT_INFO("scale set %s: ranks are ignored by the %s strategy", spec.name.c_str(), to_string(spec.strategy));
-    }
   }
   // At t = 0 each set has sku.capacity VMs, placed and running.
   for (SetId set = 0; set < scenario_.scale_sets.size(); ++set) {

@@ -128,7 +128,8 @@ std::string assign(yaml::NodePtr& slot, const std::vector<PathStep>& steps, size
 
 void apply_overrides(Context& context, yaml::NodePtr& root, const std::vector<std::string>& overrides) {
   for (const std::string& override_arg : overrides) {
-    const Origin origin{{}, 0, 0, override_arg};
+    // An empty argument is shown as '' so that its message still names the option.
+    const Origin origin{{}, 0, 0, override_arg.empty() ? std::string("''") : override_arg};
     const size_t equals = override_arg.find('=');
     if (equals == std::string::npos) {
       context.error(origin, {}, "expected PATH=VALUE, e.g. scaleSets[0].skuProfile.allocationStrategy=CapacityOptimized");

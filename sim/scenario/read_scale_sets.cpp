@@ -56,6 +56,12 @@ void read_sku_profile(Context& context, const Node& node, const std::string& pat
       check_preview_strategy(context, *strategy, reader.path("allocationStrategy"), *value, draft);
     }
   }
+  const bool ranked = std::any_of(set.sizes.begin(), set.sizes.end(), [](const SizeChoice& c) { return c.rank != 0; });
+  if (ranked && set.strategy != AllocationStrategy::Prioritized) {
+    context.warn(*reader.get("vmSizes"), reader.path("vmSizes"),
+                 std::string("ranks are ignored by the ") + to_string(set.strategy) +
+                     " strategy; only Prioritized follows them");
+  }
 }
 
 void read_sku(Context& context, const MapReader& set_reader, const Node& node, ScaleSetSpec& set, Draft& draft,
