@@ -331,7 +331,12 @@ int import_command(const std::vector<std::string>& arguments) {
       std::cout << "Usage: mixsim import arm FILE [options]   (see mixsim import arm --help)\n";
       return kExitOk;
     }
-    std::cerr << "mixsim import: expected the kind of file to import: mixsim import arm FILE [options]\n";
+    if (arguments.empty()) {
+      std::cerr << "mixsim import: expected the kind of file to import: mixsim import arm FILE [options]\n";
+    } else {
+      std::cerr << "mixsim import: '" << arguments.front()
+                << "' is not a kind of file mixsim imports; valid: arm (mixsim import arm FILE [options])\n";
+    }
     return kExitUsage;
   }
   ImportCommandOptions options;

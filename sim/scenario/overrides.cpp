@@ -111,7 +111,9 @@ std::string assign(yaml::NodePtr& slot, const std::vector<PathStep>& steps, size
   slot = clone(slot);
   if (step.kind == PathStep::Kind::Index) {
     if (step.index >= slot->items.size()) {
-      return walked + " has " + std::to_string(slot->items.size()) + " items, so [" + step.text + "] does not exist";
+      const size_t count = slot->items.size();
+      return walked + " has " + std::to_string(count) + (count == 1 ? " item" : " items") + ", so [" + step.text +
+             "] does not exist";
     }
     return assign(slot->items[step.index], steps, at + 1, value, origin, walked + "[" + step.text + "]");
   }
