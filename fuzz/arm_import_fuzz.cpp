@@ -1,5 +1,5 @@
-// Fuzz target: an ARM template, REST body or API example through the import, the scenario written around what it
-// imports, and that scenario's validation; the same text also goes through the parameters-file reader.
+// Fuzz target: an ARM template, REST body or API example through the import. The scenario written around what it
+// imports is then validated, and the same text also goes through the parameters-file reader.
 // Seeds: shared/data/arm/*.json scenarios/data/*.json fuzz/seeds/arm_import/*.json
 #include <cstddef>
 #include <cstdint>

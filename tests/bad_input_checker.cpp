@@ -1,5 +1,5 @@
-// Bad-input test: runs the mixsim binary on one case of tests/bad_inputs/ and checks that it fails as the contract
-// says: the expected exit status (2 for invalid input or usage), every line on stderr in one of the contract's
+// Bad-input test: runs the mixsim binary on one case of tests/bad_inputs/ and checks that it fails the way the
+// contract requires: the expected exit status (2 for invalid input or usage), every line on stderr in one of the contract's
 // message forms, each expected message fragment present, no result file written, and no hang.
 //
 // A case is a scenario file `NAME.yaml` whose leading `# key: value` comment lines describe it, or a file
