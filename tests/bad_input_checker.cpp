@@ -1,6 +1,6 @@
 // Bad-input test: runs the mixsim binary on one case of tests/bad_inputs/ and checks that it fails the way the
-// contract requires: the expected exit status (2 for invalid input or usage), every line on stderr in one of the contract's
-// message forms, each expected message fragment present, no result file written, and no hang.
+// contract requires: the expected exit status (2 for invalid input or usage), every line on stderr in one of the
+// contract's message forms, each expected message fragment present, no result file written, and no hang.
 //
 // A case is a scenario file `NAME.yaml` whose leading `# key: value` comment lines describe it, or a file
 // `NAME.case` of `key: value` lines for what a scenario file cannot be (an empty file, a folder, a pipe, bad
