@@ -265,6 +265,12 @@ namespace {
 
 void read_document(load::Context& context, const yaml::Node& root, load::Draft& draft) {
   using load::KeySet;
+  if (root.is_mapping() && root.find("scaleSets") == nullptr && root.find("seeds") != nullptr) {
+    context.diagnostics.add_file_error(draft.scenario.source_file,
+                                       "this is a sweep file (it has seeds and no scaleSets), not a scenario; run it "
+                                       "with mixsim sweep " + draft.scenario.source_file);
+    return;
+  }
   load::MapReader reader(context, root, "",
                          KeySet{{"scenario", "catalog", "regions", "scaleSets", "events", "platformOptions", "outputs"}});
   if (!reader.is_mapping()) {
