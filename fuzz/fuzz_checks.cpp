@@ -15,9 +15,9 @@ constexpr int kMaxStepsChecked = 2000;
 
 }  // namespace
 
-void require(bool condition, const std::string& what) {
+void require(bool condition, const std::string& property) {
   if (!condition) {
-    std::cerr << "fuzz property broken: " << what << "\n";
+    std::cerr << "fuzz property broken: " << property << "\n";
     std::abort();
   }
 }

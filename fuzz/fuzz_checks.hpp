@@ -10,18 +10,19 @@
 
 namespace mixsim::fuzz {
 
-/// Aborts with `what` on stderr unless `condition` holds.
-void require(bool condition, const std::string& what);
+/// Aborts with `property` on stderr unless `condition` is true.
+void require(bool condition, const std::string& property);
 
-/// Every diagnostic is one line of the contract's form: a file position with line and column from 1, a whole-file
-/// problem, or an override; with a non-empty message and no line break.
+/// Checks that every diagnostic is one line of the contract's form, with a non-empty message and no line break.
+/// The forms are a file position with line and column from 1, a whole-file problem, and an override.
 void check_diagnostics(const Diagnostics& diagnostics);
 
-/// A step series keeps its invariants, and stepping from change to change over [0, horizon_s] always moves forward.
+/// Checks that a step series keeps its invariants and that stepping from change to change over [0, horizon_s]
+/// moves forward.
 void check_series(const StepSeries& series, double horizon_s);
 
-/// Every series of a validated scenario keeps its invariants over the run, and the names that go into the result
-/// files serialize as JSON.
+/// Checks that every series of a validated scenario keeps its invariants over the run and that the names that go
+/// into the result files serialize as JSON.
 void check_scenario(const Scenario& scenario);
 
 }  // namespace mixsim::fuzz

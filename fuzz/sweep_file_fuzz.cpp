@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   require(!spec.seeds.empty(), "a valid sweep has seeds");
-  require(spec.run_count() >= 1 && spec.run_count() <= mixsim::batch::kMaxRuns, "a valid sweep's run count is in range");
+  require(spec.run_count() >= 1 && spec.run_count() <= mixsim::batch::kMaxRuns,
+          "a valid sweep's run count is in range");
   try {
     const auto runs = mixsim::batch::expand_runs(spec);
     require(runs.size() == spec.run_count(), "the run list has run_count() runs");

@@ -134,7 +134,7 @@ scaleSets:
 
 TEST_CASE("autoscale run: instant VMs that fail keep one row per instant", "[autoscale-run]") {
   // With no provisioning time but a chance of failure, a VM created by a scale-out completes at the instant it is
-  // created, after the phase for completions has run; that instant must still be processed once.
+  // created, after the phase for completions has run. That instant must still be processed once.
   const auto result = test::run_scenario("instant-failures", web_set(
       "    creationFailureProbability: 0.5\n    workload: { demand: { constant: 20 } }\n", R"(
     autoscale:

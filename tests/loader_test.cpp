@@ -220,9 +220,10 @@ TEST_CASE("loader: overrides: --set edits the document before validation", "[loa
   std::ofstream(path) << valid_yaml();
   SECTION("by index and by name, adding keys") {
     const Scenario scenario = load_scenario(
-        path, LoadOptions{{"scaleSets[web].skuProfile.allocationStrategy=CapacityOptimized", "scaleSets[0].sku.capacity=7",
-                           "scenario.seed=99", "scaleSets[0].provisioningTime=PT2M"},
-                          std::nullopt, {}});
+        path, LoadOptions{{"scaleSets[web].skuProfile.allocationStrategy=CapacityOptimized",
+                           "scaleSets[0].sku.capacity=7", "scenario.seed=99", "scaleSets[0].provisioningTime=PT2M"},
+                          std::nullopt,
+                          {}});
     CHECK(scenario.scale_sets[0].strategy == AllocationStrategy::CapacityOptimized);
     CHECK(scenario.scale_sets[0].initial_capacity == 7);
     CHECK(scenario.seed == 99);
@@ -237,7 +238,8 @@ TEST_CASE("loader: overrides: --set edits the document before validation", "[loa
   }
   SECTION("problems name the override") {
     try {
-      load_scenario(path, LoadOptions{{"scaleSets[0].sku.capacity=abc", "scaleSets[api].sku.capacity=1", "nope"}, {}, {}});
+      load_scenario(path,
+                    LoadOptions{{"scaleSets[0].sku.capacity=abc", "scaleSets[api].sku.capacity=1", "nope"}, {}, {}});
       FAIL("bad overrides load");
     } catch (const InputError& error) {
       const std::string text = error.diagnostics().format_all();
@@ -486,8 +488,8 @@ TEST_CASE("loader: text that is not UTF-8 is rejected with its position", "[load
   CHECK_THAT(test::load_errors("scenario: { name: \"caf\xc3\xa9\xff\" }\n"),
              Contains("scenario.yaml:1:25: the text contains the byte 0xff, which is not UTF-8; expected UTF-8 text"));
   CHECK(yaml::find_invalid_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80") == std::string::npos);
-  CHECK(yaml::find_invalid_utf8("\xc0\xaf") == 0);          // an overlong '/'
-  CHECK(yaml::find_invalid_utf8("a\xed\xa0\x80") == 1);      // a UTF-16 surrogate
+  CHECK(yaml::find_invalid_utf8("\xc0\xaf") == 0);            // an overlong '/'
+  CHECK(yaml::find_invalid_utf8("a\xed\xa0\x80") == 1);       // a UTF-16 surrogate
   CHECK(yaml::find_invalid_utf8("ab\xf4\x90\x80\x80") == 2);  // above U+10FFFF
   CHECK(yaml::find_invalid_utf8("abc\xe2\x82") == 3);         // cut short
 }
@@ -512,7 +514,8 @@ TEST_CASE("loader: hostile YAML: limits hold", "[loader][errors]") {
       }
       yaml += "]\n";
     }
-    CHECK_THAT(test::load_errors(yaml), Contains("the document expands to more than 4000000 nodes through its aliases"));
+    CHECK_THAT(test::load_errors(yaml),
+               Contains("the document expands to more than 4000000 nodes through its aliases"));
   }
   SECTION("an alias inside its own anchor") {
     CHECK_THAT(test::load_errors("scenario: &s { name: x, again: *s }\n"),
@@ -528,8 +531,10 @@ TEST_CASE("loader: hostile YAML: limits hold", "[loader][errors]") {
     CHECK_THAT(test::load_errors(block + "x\n"), Contains("nesting deeper than 200 levels"));
   }
   SECTION("a duration of 5,000 digits is shown shortened") {
-    const std::string errors = test::load_errors(valid_yaml("    provisioningTime: P" + std::string(5000, '9') + "D\n"));
-    CHECK_THAT(errors, Contains("'P99999999999999999999999999999999999999999999999999999999999...' is not a valid duration"));
+    const std::string errors =
+        test::load_errors(valid_yaml("    provisioningTime: P" + std::string(5000, '9') + "D\n"));
+    CHECK_THAT(errors,
+               Contains("'P99999999999999999999999999999999999999999999999999999999999...' is not a valid duration"));
     CHECK(errors.size() < 1000);
   }
 }

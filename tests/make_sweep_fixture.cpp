@@ -27,11 +27,11 @@ using json = nlohmann::json;
 
 namespace {
 
-const char* const kMetricColumns[] = {"cost_total",          "cost_compute",         "cost_disk",
-                                      "cost_regular",        "cost_spot",            "availability_capacity",
-                                      "availability_demand", "time_below_target_s", "evictions",
-                                      "allocation_failures", "scale_outs",           "scale_ins",
-                                      "restores"};
+const char* const kMetricColumns[] = {
+    "cost_total", "cost_compute",          "cost_disk",           "cost_regular",
+    "cost_spot",  "availability_capacity", "availability_demand", "time_below_target_s",
+    "evictions",  "allocation_failures",   "scale_outs",          "scale_ins",
+    "restores"};
 
 std::vector<std::string> metric_cells(const fs::path& run_dir) {
   std::ifstream in(run_dir / "summary.json");

@@ -33,8 +33,8 @@ std::string scenario_yaml(const std::string& name, int capacity, const std::stri
 const std::string kTenEvents = [] {
   std::string events = "events:\n";
   for (int hour = 1; hour <= 10; ++hour) {
-    events += "  - { at: PT" + std::to_string(hour) + "H, setCapacity: { scaleSet: web, capacity: " +
-              std::to_string(2 + hour) + " } }\n";
+    events += "  - { at: PT" + std::to_string(hour) +
+              "H, setCapacity: { scaleSet: web, capacity: " + std::to_string(2 + hour) + " } }\n";
   }
   return events;
 }();
@@ -67,45 +67,45 @@ TEST_CASE("run guard: --max-events stops the run and keeps earlier results", "[g
   const std::string dir = scratch_dir("max-events");
   const std::string scenario = write_scenario(dir, "s.yaml", scenario_yaml("budget", 2, kTenEvents));
   const std::string out = dir + "/out";
-  REQUIRE(run_mixsim_stderr_to({"run", scenario, "--out", out}, dir + "/first.txt").status == 0);
+  REQUIRE(run_mixsim({"run", scenario, "--out", out}, dir).status == 0);
   const auto before = folder_content(out);
   REQUIRE(before.count("summary.json") == 1);
 
-  const ProcessResult stopped = run_mixsim_stderr_to({"run", scenario, "--out", out, "--max-events", "30"}, dir + "/stop.txt");
+  const CommandResult stopped = run_mixsim({"run", scenario, "--out", out, "--max-events", "30"}, dir);
   CHECK(stopped.status == 3);
   CHECK_THAT(stopped.errors, Contains("mixsim run: the run stopped at t = "));
   CHECK_THAT(stopped.errors, Contains("after 30 instants, the limit set by --max-events"));
   CHECK(folder_content(out) == before);
 
   const std::string fresh = dir + "/fresh";
-  CHECK(run_mixsim_stderr_to({"run", scenario, "--out", fresh, "--max-events", "30"}, dir + "/fresh.txt").status == 3);
+  CHECK(run_mixsim({"run", scenario, "--out", fresh, "--max-events", "30"}, dir).status == 3);
   CHECK(folder_content(fresh).empty());
 }
 
-TEST_CASE("run guard: a run the budget would stop is refused first", "[guard]") {
+TEST_CASE("run guard: a run the budget would stop is rejected first", "[guard]") {
   const std::string dir = scratch_dir("max-events-before");
   const std::string scenario = write_scenario(dir, "s.yaml", scenario_yaml("budget", 2));
-  const ProcessResult refused = run_mixsim_stderr_to({"run", scenario, "--out", dir + "/out", "--max-events", "24"},
-                                           dir + "/stderr.txt");
-  CHECK(refused.status == 2);
-  CHECK_THAT(refused.errors, Contains("the run needs at least 25 instants"));
-  CHECK_THAT(refused.errors, Contains("more than --max-events 24"));
+  const CommandResult rejected = run_mixsim({"run", scenario, "--out", dir + "/out", "--max-events", "24"}, dir);
+  CHECK(rejected.status == 2);
+  CHECK_THAT(rejected.errors, Contains("the run needs at least 25 instants"));
+  CHECK_THAT(rejected.errors, Contains("more than --max-events 24"));
   CHECK_FALSE(fs::exists(dir + "/out"));
-  CHECK(run_mixsim_stderr_to({"run", scenario, "--out", dir + "/out", "--max-events", "25"}, dir + "/ok.txt").status == 0);
+  CHECK(run_mixsim({"run", scenario, "--out", dir + "/out", "--max-events", "25"}, dir).status == 0);
 }
 
 TEST_CASE("result folder: a rerun of the same scenario replaces it", "[guard][out]") {
   const std::string dir = scratch_dir("rerun");
   const std::string scenario = write_scenario(dir, "s.yaml", scenario_yaml("same", 2));
   const std::string out = dir + "/out";
-  REQUIRE(run_mixsim_stderr_to({"run", scenario, "--out", out, "--seed", "1"}, dir + "/1.txt").status == 0);
-  REQUIRE(run_mixsim_stderr_to({"run", scenario, "--out", out, "--seed", "2"}, dir + "/2.txt").status == 0);
+  REQUIRE(run_mixsim({"run", scenario, "--out", out, "--seed", "1"}, dir).status == 0);
+  REQUIRE(run_mixsim({"run", scenario, "--out", out, "--seed", "2"}, dir).status == 0);
   CHECK(nlohmann::json::parse(read_file(out + "/summary.json")).at("seed") == 2);
 
   SECTION("files this run does not write are removed") {
     std::ofstream(out + "/report.html") << "<p>an earlier report</p>\n";
-    const std::string quiet = write_scenario(dir, "quiet.yaml", scenario_yaml("same", 2, "outputs: { timeline: false }\n"));
-    REQUIRE(run_mixsim_stderr_to({"run", quiet, "--out", out}, dir + "/3.txt").status == 0);
+    const std::string quiet =
+        write_scenario(dir, "quiet.yaml", scenario_yaml("same", 2, "outputs: { timeline: false }\n"));
+    REQUIRE(run_mixsim({"run", quiet, "--out", out}, dir).status == 0);
     CHECK_FALSE(fs::exists(out + "/timeline.csv"));
     CHECK_FALSE(fs::exists(out + "/report.html"));
     CHECK(fs::exists(out + "/events.csv"));
@@ -117,15 +117,16 @@ TEST_CASE("result folder: another scenario's results need --force", "[guard][out
   const std::string first = write_scenario(dir, "first.yaml", scenario_yaml("first", 2));
   const std::string second = write_scenario(dir, "second.yaml", scenario_yaml("second", 3));
   const std::string out = dir + "/out";
-  REQUIRE(run_mixsim_stderr_to({"run", first, "--out", out}, dir + "/1.txt").status == 0);
+  REQUIRE(run_mixsim({"run", first, "--out", out}, dir).status == 0);
 
-  const ProcessResult refused = run_mixsim_stderr_to({"run", second, "--out", out}, dir + "/2.txt");
-  CHECK(refused.status == 2);
-  CHECK_THAT(refused.errors, Contains("--out " + out + ": the folder holds the results of scenario 'first', not of "
-                                      "'second'; choose another folder or pass --force"));
+  const CommandResult rejected = run_mixsim({"run", second, "--out", out}, dir);
+  CHECK(rejected.status == 2);
+  CHECK_THAT(rejected.errors, Contains("--out " + out +
+                                       ": the folder holds the results of scenario 'first', not of "
+                                       "'second'; choose another folder or pass --force"));
   CHECK(summary_scenario(out) == "first");
 
-  CHECK(run_mixsim_stderr_to({"run", second, "--out", out, "--force"}, dir + "/3.txt").status == 0);
+  CHECK(run_mixsim({"run", second, "--out", out, "--force"}, dir).status == 0);
   CHECK(summary_scenario(out) == "second");
 }
 
@@ -137,37 +138,39 @@ TEST_CASE("result folder: foreign files and unknown results need --force", "[gua
 
   SECTION("a file that is not a result stays, with --force") {
     std::ofstream(out + "/notes.txt") << "mine\n";
-    const ProcessResult refused = run_mixsim_stderr_to({"run", scenario, "--out", out}, dir + "/1.txt");
-    CHECK(refused.status == 2);
-    CHECK_THAT(refused.errors, Contains("holds files that are not mixsim results (notes.txt)"));
+    const CommandResult rejected = run_mixsim({"run", scenario, "--out", out}, dir);
+    CHECK(rejected.status == 2);
+    CHECK_THAT(rejected.errors, Contains("holds files that are not mixsim results (notes.txt)"));
     CHECK_FALSE(fs::exists(out + "/summary.json"));
-    CHECK(run_mixsim_stderr_to({"run", scenario, "--out", out, "--force"}, dir + "/2.txt").status == 0);
+    CHECK(run_mixsim({"run", scenario, "--out", out, "--force"}, dir).status == 0);
     CHECK(read_file(out + "/notes.txt") == "mine\n");
     CHECK(fs::exists(out + "/summary.json"));
   }
   SECTION("results without a summary") {
     std::ofstream(out + "/timeline.csv") << "time_s\n";
-    const ProcessResult refused = run_mixsim_stderr_to({"run", scenario, "--out", out}, dir + "/1.txt");
-    CHECK(refused.status == 2);
-    CHECK_THAT(refused.errors, Contains("holds results without summary.json (timeline.csv), so their scenario is unknown"));
+    const CommandResult rejected = run_mixsim({"run", scenario, "--out", out}, dir);
+    CHECK(rejected.status == 2);
+    CHECK_THAT(rejected.errors,
+               Contains("holds results without summary.json (timeline.csv), so their scenario is unknown"));
   }
   SECTION("a summary that is not mixsim's") {
     std::ofstream(out + "/summary.json") << "[1, 2]\n";
-    const ProcessResult refused = run_mixsim_stderr_to({"run", scenario, "--out", out}, dir + "/1.txt");
-    CHECK(refused.status == 2);
-    CHECK_THAT(refused.errors, Contains("the folder's summary.json is not a mixsim summary"));
+    const CommandResult rejected = run_mixsim({"run", scenario, "--out", out}, dir);
+    CHECK(rejected.status == 2);
+    CHECK_THAT(rejected.errors, Contains("the folder's summary.json is not a mixsim summary"));
   }
   SECTION("a folder in a result file's place, even with --force") {
     fs::create_directories(out + "/events.csv");
-    const ProcessResult refused = run_mixsim_stderr_to({"run", scenario, "--out", out, "--force"}, dir + "/1.txt");
-    CHECK(refused.status == 2);
-    CHECK_THAT(refused.errors, Contains("events.csv is not a regular file; remove it or choose another folder"));
+    const CommandResult rejected = run_mixsim({"run", scenario, "--out", out, "--force"}, dir);
+    CHECK(rejected.status == 2);
+    CHECK_THAT(rejected.errors, Contains("events.csv is not a regular file; remove it or choose another folder"));
   }
   SECTION("leftover temporary files are removed") {
     std::ofstream(out + "/events.csv.tmp") << "half a file";
     std::ofstream(out + "/timeline.csv.tmp") << "half a file";
-    const std::string quiet = write_scenario(dir, "q.yaml", scenario_yaml("foreign", 2, "outputs: { timeline: false }\n"));
-    CHECK(run_mixsim_stderr_to({"run", quiet, "--out", out}, dir + "/1.txt").status == 0);
+    const std::string quiet =
+        write_scenario(dir, "q.yaml", scenario_yaml("foreign", 2, "outputs: { timeline: false }\n"));
+    CHECK(run_mixsim({"run", quiet, "--out", out}, dir).status == 0);
     CHECK_FALSE(fs::exists(out + "/events.csv.tmp"));
     CHECK_FALSE(fs::exists(out + "/timeline.csv.tmp"));
   }
@@ -183,7 +186,7 @@ TEST_CASE("result folder: nothing is written outside --out", "[guard][out]") {
   // A link under a temporary name must not lead the summary into the file it points to.
   fs::create_symlink(target, out + "/summary.json.tmp");
 
-  CHECK(run_mixsim_stderr_to({"run", scenario, "--out", out}, dir + "/1.txt").status == 0);
+  CHECK(run_mixsim({"run", scenario, "--out", out}, dir).status == 0);
   CHECK(read_file(target) == "precious\n");
   CHECK(summary_scenario(out) == "outside");
   CHECK_FALSE(fs::is_symlink(out + "/summary.json.tmp"));
@@ -192,9 +195,9 @@ TEST_CASE("result folder: nothing is written outside --out", "[guard][out]") {
 TEST_CASE("result folder: one that cannot be created", "[guard][out]") {
   const std::string dir = scratch_dir("uncreatable");
   const std::string scenario = write_scenario(dir, "s.yaml", scenario_yaml("uncreatable", 2));
-  const ProcessResult refused = run_mixsim_stderr_to({"run", scenario, "--out", scenario + "/out"}, dir + "/1.txt");
-  CHECK(refused.status == 2);
-  CHECK_THAT(refused.errors, Contains("--out " + scenario + "/out: cannot create the folder: Not a directory"));
+  const CommandResult rejected = run_mixsim({"run", scenario, "--out", scenario + "/out"}, dir);
+  CHECK(rejected.status == 2);
+  CHECK_THAT(rejected.errors, Contains("--out " + scenario + "/out: cannot create the folder: Not a directory"));
 }
 
 TEST_CASE("result files: a failed write leaves no partial file", "[guard][out]") {
@@ -206,7 +209,7 @@ TEST_CASE("result files: a failed write leaves no partial file", "[guard][out]")
   const std::string limit = "ulimit -f 64;";
 
   SECTION("the write fails with EFBIG") {
-    const ProcessResult failed = run_mixsim_stderr_to({"run", scenario, "--out", out}, dir + "/1.txt", limit + " trap '' XFSZ;");
+    const CommandResult failed = run_mixsim({"run", scenario, "--out", out}, dir, limit + " trap '' XFSZ;");
     CHECK(failed.status == 1);
     CHECK_THAT(failed.errors, Contains("mixsim run: cannot write " + out + "/events.csv.tmp: File too large"));
     const auto files = folder_content(out);
@@ -215,7 +218,7 @@ TEST_CASE("result files: a failed write leaves no partial file", "[guard][out]")
     CHECK(files.count("summary.json") == 0);
   }
   SECTION("the process is killed while writing") {
-    const ProcessResult killed = run_mixsim_stderr_to({"run", scenario, "--out", out}, dir + "/1.txt", limit);
+    const CommandResult killed = run_mixsim({"run", scenario, "--out", out}, dir, limit);
     CHECK(killed.status == 128 + SIGXFSZ);
     // Only the temporary file can be partial: the final names appear only when a file is complete.
     const auto files = folder_content(out);

@@ -56,28 +56,18 @@ std::vector<std::map<std::string, std::string>> RunResult::rows_of(const std::st
   return rows;
 }
 
-CommandResult run_mixsim(const std::vector<std::string>& arguments, const std::string& dir) {
-  std::string command = shell_quote(MIXSIM_BINARY);
+CommandResult run_mixsim(const std::vector<std::string>& arguments, const std::string& dir,
+                         const std::string& shell_prefix) {
+  std::string command = shell_prefix + " exec " + shell_quote(MIXSIM_BINARY);
   for (const std::string& argument : arguments) {
     command += " " + shell_quote(argument);
   }
   command += " > " + shell_quote(dir + "/stdout.txt") + " 2> " + shell_quote(dir + "/stderr.txt");
   const int status = std::system(command.c_str());
-  return CommandResult{WIFEXITED(status) ? WEXITSTATUS(status) : 128, read_file(dir + "/stdout.txt"),
-                       read_file(dir + "/stderr.txt")};
-}
-
-ProcessResult run_mixsim_stderr_to(const std::vector<std::string>& arguments, const std::string& stderr_file,
-                                   const std::string& shell_prefix) {
-  std::string command = shell_prefix + " exec " + shell_quote(MIXSIM_BINARY);
-  for (const std::string& argument : arguments) {
-    command += " " + shell_quote(argument);
-  }
-  command += " > /dev/null 2> " + shell_quote(stderr_file);
-  const int status = std::system(command.c_str());
-  ProcessResult result;
+  CommandResult result;
   result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.errors = read_file(stderr_file);
+  result.out = read_file(dir + "/stdout.txt");
+  result.errors = read_file(dir + "/stderr.txt");
   return result;
 }
 

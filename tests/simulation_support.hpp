@@ -36,26 +36,18 @@ struct RunResult {
   std::vector<std::map<std::string, std::string>> rows_of(const std::string& scale_set) const;
 };
 
-/// What one mixsim process printed and returned.
+/// What one mixsim process printed and returned; a process killed by signal N has status 128 + N.
 struct CommandResult {
   int status = 0;
   std::string out;     // standard output
   std::string errors;  // standard error
 };
 
-/// Runs the mixsim binary with `arguments`, capturing its output in files under `dir`.
-CommandResult run_mixsim(const std::vector<std::string>& arguments, const std::string& dir);
-
-/// The exit status and stderr of one mixsim process; a process killed by signal N has status 128 + N.
-struct ProcessResult {
-  int status = 0;
-  std::string errors;
-};
-
-/// Runs `mixsim ARGUMENTS` in /bin/sh with stdout discarded and stderr kept in `stderr_file`. `shell_prefix` is
-/// shell text run first in the same shell, e.g. `ulimit -f 64;` to limit the size of the files mixsim writes.
-ProcessResult run_mixsim_stderr_to(const std::vector<std::string>& arguments, const std::string& stderr_file,
-                                   const std::string& shell_prefix = "");
+/// Runs the mixsim binary with `arguments`, capturing its output in stdout.txt and stderr.txt under `dir`.
+/// `shell_prefix` is shell text run first in the same shell, e.g. `ulimit -f 64;` to limit the size of the files
+/// mixsim writes.
+CommandResult run_mixsim(const std::vector<std::string>& arguments, const std::string& dir,
+                         const std::string& shell_prefix = "");
 
 /// Writes `yaml` to `<scratch>/<name>/scenario.yaml`, runs `mixsim run` on it with --check-invariants and
 /// `arguments`, and reads what it wrote. The run's exit status is in the result; result files are read only when

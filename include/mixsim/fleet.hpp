@@ -207,11 +207,11 @@ class Fleet {
   /// Running Spot VMs per (region, size), for the rate eviction process.
   int running_spot(RegionId region, SizeId size) const { return running_spot_[region * size_count_ + size]; }
 
-  /// Checks the fleet's invariants and returns a description of the first one broken, with the state that broke
-  /// it, or an empty string: VMs by zone, size, priority and state (and running VMs by zone, size and priority)
-  /// each sum to the set's VMs; no pool is below zero; every counter and index matches a recount from the VM
-  /// table; no quota is exceeded. Costs O(fleet); the simulation runs it at the end and, for tests, after every
-  /// instant.
+  /// Checks the fleet's invariants. Returns a description of the first one broken, with the state that broke it,
+  /// or an empty string. VMs by zone, size, priority and state (and running VMs by zone, size and priority) must
+  /// each sum to the set's VMs, no pool may be below zero, every counter and index must match a recount from the
+  /// VM table, and no quota may be exceeded. Costs O(fleet), so the simulation runs it at the end of a run and,
+  /// for tests, after every instant.
   std::string check_invariants() const;
 
  private:

@@ -15,8 +15,8 @@ struct LoadOptions {
   std::vector<std::string> overrides;
   /// Replaces `scenario.seed` when set (the CLI's `--seed`).
   std::optional<uint64_t> seed;
-  /// When not empty, every file the scenario names (traces, price lists, price histories) must lie inside this
-  /// folder once `..` and symbolic links are resolved; a file outside it is reported as invalid input.
+  /// The folder that every file the scenario names (traces, price lists, price histories, ARM templates) must lie
+  /// in once `..` and symbolic links are resolved; empty means any folder. A file outside it is invalid input.
   std::string files_root;
 };
 

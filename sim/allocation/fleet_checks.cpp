@@ -26,8 +26,12 @@ struct SetRecount {
   int64_t running_vcpus = 0;
 };
 
-int sum(const int* begin, const int* end) { return std::accumulate(begin, end, 0); }
-int sum(const std::vector<int>& counts) { return std::accumulate(counts.begin(), counts.end(), 0); }
+int sum(const int* begin, const int* end) {
+  return std::accumulate(begin, end, 0);
+}
+int sum(const std::vector<int>& counts) {
+  return std::accumulate(counts.begin(), counts.end(), 0);
+}
 
 // "eastus/1 3, eastus/2 2": the non-zero counts with their names, for messages.
 template <class NameOf>
@@ -48,47 +52,47 @@ std::string compare_with_recount(const Scenario& scenario, const SetState& have,
   const auto size_name = [&](size_t size) { return scenario.sizes[size].name; };
   const auto priority_name = [](size_t priority) { return priority == 0 ? "Regular" : "Spot"; };
   const auto state_name = [](size_t vm_state) { return to_string(static_cast<VmState>(vm_state)); };
-  std::string what;
+  std::string counter;
   std::string recorded;
   std::string counted;
   if (!std::equal(want.by_priority, want.by_priority + kPriorityCount, have.by_priority)) {
-    what = "VMs by priority";
+    counter = "VMs by priority";
     recorded = breakdown(have.by_priority, kPriorityCount, priority_name);
     counted = breakdown(want.by_priority, kPriorityCount, priority_name);
   } else if (!std::equal(want.by_state, want.by_state + kVmStateCount, have.by_state)) {
-    what = "VMs by state";
+    counter = "VMs by state";
     recorded = breakdown(have.by_state, kVmStateCount, state_name);
     counted = breakdown(want.by_state, kVmStateCount, state_name);
   } else if (want.by_zone != have.by_zone) {
-    what = "VMs by zone";
+    counter = "VMs by zone";
     recorded = breakdown(have.by_zone.data(), have.by_zone.size(), zone_name);
     counted = breakdown(want.by_zone.data(), want.by_zone.size(), zone_name);
   } else if (want.by_size != have.by_size) {
-    what = "VMs by size";
+    counter = "VMs by size";
     recorded = breakdown(have.by_size.data(), have.by_size.size(), size_name);
     counted = breakdown(want.by_size.data(), want.by_size.size(), size_name);
   } else if (!std::equal(want.running_by_priority, want.running_by_priority + kPriorityCount,
                          have.running_by_priority)) {
-    what = "running VMs by priority";
+    counter = "running VMs by priority";
     recorded = breakdown(have.running_by_priority, kPriorityCount, priority_name);
     counted = breakdown(want.running_by_priority, kPriorityCount, priority_name);
   } else if (want.running_by_zone != have.running_by_zone) {
-    what = "running VMs by zone";
+    counter = "running VMs by zone";
     recorded = breakdown(have.running_by_zone.data(), have.running_by_zone.size(), zone_name);
     counted = breakdown(want.running_by_zone.data(), want.running_by_zone.size(), zone_name);
   } else if (want.running_by_size != have.running_by_size) {
-    what = "running VMs by size";
+    counter = "running VMs by size";
     recorded = breakdown(have.running_by_size.data(), have.running_by_size.size(), size_name);
     counted = breakdown(want.running_by_size.data(), want.running_by_size.size(), size_name);
   } else if (want.running_vcpus != have.running_vcpus) {
-    what = "running vCPUs";
+    counter = "running vCPUs";
     recorded = std::to_string(have.running_vcpus);
     counted = std::to_string(want.running_vcpus);
   } else {
     return {};
   }
   return fmt::format("set {}: {} differ from the VM table: recorded {}; counted {}", scenario.scale_sets[id].name,
-                     what, recorded, counted);
+                     counter, recorded, counted);
 }
 
 }  // namespace
@@ -159,7 +163,8 @@ std::string Fleet::check_pools(const std::vector<int64_t>& counted_used) const {
     const ZoneId zone = static_cast<ZoneId>(i / (size_count_ * kPriorityCount));
     const SizeId size = static_cast<SizeId>((i / kPriorityCount) % size_count_);
     const char* priority = i % kPriorityCount == 0 ? "Regular" : "Spot";
-    const std::string name = fmt::format("pool {} {} {}", scenario_.zones[zone].label, scenario_.sizes[size].name, priority);
+    const std::string name =
+        fmt::format("pool {} {} {}", scenario_.zones[zone].label, scenario_.sizes[size].name, priority);
     if (pool_state.used_vms < 0 || pool_state.capacity_vms < 0) {
       return fmt::format("{} is below zero: {} used of a capacity of {}", name, pool_state.used_vms,
                          pool_state.capacity_vms);

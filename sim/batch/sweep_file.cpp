@@ -335,9 +335,10 @@ void check_run_count(Context& context, const Node& root, const SweepSpec& spec) 
 
 void read_sweep_document(Context& context, const Node& root, SweepSpec& spec) {
   if (root.is_mapping() && root.find("seeds") == nullptr && root.find("scaleSets") != nullptr) {
-    context.diagnostics.add_file_error(spec.file, "this is a scenario (it has scaleSets and no seeds), not a sweep "
-                                                  "file; run it with mixsim run " + spec.file +
-                                                  ", or name it in the scenario key of a sweep file");
+    context.diagnostics.add_file_error(spec.file,
+                                       "this is a scenario (it has scaleSets and no seeds), not a sweep "
+                                       "file; run it with mixsim run " +
+                                           spec.file + ", or name it in the scenario key of a sweep file");
     return;
   }
   load::MapReader reader(context, root, "",

@@ -2,8 +2,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <boost/program_options.hpp>
 #include <algorithm>
+#include <boost/program_options.hpp>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
@@ -13,11 +13,11 @@
 #include <set>
 
 #include "commands.hpp"
-#include "out_dir.hpp"
 #include "mixsim/check.hpp"
 #include "mixsim/diagnostics.hpp"
 #include "mixsim/loader.hpp"
 #include "mixsim/simulation.hpp"
+#include "out_dir.hpp"
 #include "summary_text.hpp"
 
 namespace po = boost::program_options;
@@ -76,7 +76,8 @@ std::string check_log_setting(const std::string& setting) {
   if (setting == "no_loc") {
     return "";
   }
-  static const std::regex form(R"(^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*\.(thres|threshold|fmt|app|appender|add|additivity):(.+)$)");
+  static const std::regex form(
+      R"(^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*\.(thres|threshold|fmt|app|appender|add|additivity):(.+)$)");
   std::smatch match;
   if (!std::regex_match(setting, match, form)) {
     return "expected CATEGORY.thres:LEVEL, CATEGORY.fmt:FORMAT, CATEGORY.app:APPENDER, CATEGORY.add:yes|no or "
@@ -88,7 +89,8 @@ std::string check_log_setting(const std::string& setting) {
   if (key == "thres" || key == "threshold") {
     static const std::set<std::string> levels = {"trace", "debug", "verbose", "info", "warning", "error", "critical"};
     if (levels.count(value) == 0) {
-      return "'" + std::string(match[3]) + "' is not a log level; valid: trace, debug, verbose, info, warning, error, critical";
+      return "'" + std::string(match[3]) +
+             "' is not a log level; valid: trace, debug, verbose, info, warning, error, critical";
     }
   }
   if (key == "add" || key == "additivity") {

@@ -4,8 +4,8 @@
 #include <simgrid/s4u.hpp>
 
 #include <cmath>
-#include <memory>
 #include <exception>
+#include <memory>
 
 #include "mixsim/check.hpp"
 #include "mixsim/simulation.hpp"
@@ -56,9 +56,9 @@ nlohmann::ordered_json run_simulation(const Scenario& scenario, const RunOptions
   try {
     engine_holder = std::make_unique<simgrid::s4u::Engine>(&argc, argv.data());
   } catch (const std::exception& error) {
-    // SimGrid lists every configuration key after an unknown one; the first line says what is wrong.
-    const std::string what = error.what();
-    throw SettingError(what.substr(0, what.find('\n')));
+    // SimGrid's message lists every configuration key after the unknown one, so only its first line is kept.
+    const std::string message = error.what();
+    throw SettingError(message.substr(0, message.find('\n')));
   }
   simgrid::s4u::Engine& engine = *engine_holder;
 

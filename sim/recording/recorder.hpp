@@ -76,17 +76,17 @@ class Recorder : public FleetObserver {
   /// holds, and how many a failure has stopped; the summary reports the worst of each over the run.
   void note_domain_exposure(SetId set, int running, int largest_domain_running, int stopped);
 
-  /// Checks the recorder's invariants after advance(t_s) and returns a description of the first one broken, with
-  /// the values that broke it, or an empty string: no set's cost decreased since the last check or grows at a
-  /// negative rate, no billing cell counts fewer than zero VMs, and each set's capacity and demand availability so
-  /// far lie in [0, 1].
+  /// Checks the recorder's invariants after advance(t_s). Returns a description of the first one broken, with the
+  /// values that broke it, or an empty string. No set's cost may decrease since the last check or grow at a
+  /// negative rate, no billing cell may count fewer than zero VMs, and each set's capacity and demand availability
+  /// so far must lie in [0, 1].
   std::string check_invariants(double t_s);
 
   /// Writes one timeline row per set at t_s.
   void write_timeline_rows(double t_s);
 
   /// Closes the integrals at t_end, renames the result files into place and returns summary.json's content. An
-  /// earlier run's summary.json is removed before any file is renamed and the new one is written last; the other
+  /// earlier run's summary.json is removed before any file is renamed, and the new one is written last. The other
   /// kRunFolderFiles that this run does not write are removed.
   nlohmann::ordered_json finish(double t_end_s, int64_t events_processed);
 

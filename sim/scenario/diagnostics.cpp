@@ -132,8 +132,8 @@ std::string closest_match(const std::string& word, const std::vector<std::string
   std::string best;
   size_t best_distance = 0;
   for (const auto& candidate : candidates) {
-    // The distance is at least the difference in length; skipping those candidates keeps a long word (a
-    // thousand-character name against ten thousand imported sizes) from costing seconds.
+    // The distance is at least the difference in length, so such candidates are skipped. Otherwise a long word
+    // checked against many names (a thousand characters against ten thousand imported sizes) would take seconds.
     const size_t length_difference =
         word.size() > candidate.size() ? word.size() - candidate.size() : candidate.size() - word.size();
     if (length_difference > allowed) {

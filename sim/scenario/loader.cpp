@@ -268,7 +268,8 @@ void read_document(load::Context& context, const yaml::Node& root, load::Draft& 
   if (root.is_mapping() && root.find("scaleSets") == nullptr && root.find("seeds") != nullptr) {
     context.diagnostics.add_file_error(draft.scenario.source_file,
                                        "this is a sweep file (it has seeds and no scaleSets), not a scenario; run it "
-                                       "with mixsim sweep " + draft.scenario.source_file);
+                                       "with mixsim sweep " +
+                                           draft.scenario.source_file);
     return;
   }
   load::MapReader reader(context, root, "",
@@ -309,8 +310,8 @@ Scenario load_from_text(load::Context& context, const std::string& text, const s
                         const LoadOptions& options) {
   yaml::NodePtr root = yaml::parse_document(text, display_name, context.diagnostics);
   if (root->is_null()) {
-    context.diagnostics.add_file_error(display_name,
-                                       "the file is empty; a scenario needs the keys scenario, catalog, regions and scaleSets");
+    context.diagnostics.add_file_error(
+        display_name, "the file is empty; a scenario needs the keys scenario, catalog, regions and scaleSets");
     throw InputError(std::move(context.diagnostics));
   }
   load::apply_overrides(context, root, options.overrides);

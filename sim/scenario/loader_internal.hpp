@@ -23,7 +23,7 @@ struct CatalogSize {
   std::map<std::string, double> spot_usd_per_hour;
 };
 
-/// Where a value was written: its position and its key path.
+/// The place where a value was written: its position and its key path.
 struct Mention {
   Origin origin;
   std::string path;
@@ -120,7 +120,8 @@ std::optional<std::vector<StepSeries>> read_capacity_profile(Context& context, c
 /// keys over it: mappings key by key, other values replace, an empty value removes the imported key. Returns the
 /// scale set to read, or nullptr after reporting why the import failed.
 yaml::NodePtr import_arm_set(Context& context, const Node& set, const std::string& path);
-/// Which rows of an AWS Spot price history to import, and where they go.
+
+/// The selection of rows to import from an AWS Spot price history, and the zone and size each one goes to.
 struct SpotPriceHistoryMapping {
   std::string product = "Linux/UNIX";
   std::map<std::string, size_t> instance_types;  // AWS instance type -> catalog size
@@ -130,9 +131,10 @@ struct SpotPriceHistoryMapping {
 /// Imported prices by (zone, catalog size), each a map of Unix time to USD per hour.
 using SpotPriceHistory = std::map<std::pair<ZoneId, size_t>, std::map<double, double>>;
 
-/// Parses the text of an AWS Spot price history (tab-separated: availability zone id, instance type, product
-/// description, USD per hour, ISO 8601 time; no header) and adds the rows that `mapping` selects to `series`;
-/// when a time repeats, the last row wins. Returns false when a row is malformed (reported; stops after ten).
+/// Parses the text of an AWS Spot price history and adds the rows that `mapping` selects to `series`. The text is
+/// tab-separated without a header: availability zone id, instance type, product description, USD per hour and
+/// ISO 8601 time. When a time repeats, the last row wins. Returns false when a row is malformed; each one is
+/// reported, and reading stops after ten.
 bool parse_spot_price_history(Context& context, const std::string& text, const std::string& display,
                               const SpotPriceHistoryMapping& mapping, SpotPriceHistory& series);
 

@@ -17,8 +17,9 @@ namespace mixsim::load {
 
 using yaml::Node;
 
-/// Points that all series of one scenario may hold together (traces, once per zone that uses them; capacity models;
-/// imported prices): about 320 MB as doubles. A trace of one point per minute over ten years has 5.3 million.
+/// Maximum number of points in all series of one scenario together: traces once per zone that uses them, capacity
+/// models and imported prices. That is 320 MB of times and values. A trace of one point a minute for ten years has
+/// 5.3 million.
 inline constexpr size_t kMaxSeriesPoints = 20'000'000;
 
 /// State shared by all readers of one scenario load.

@@ -46,7 +46,9 @@ std::vector<arm::ParameterValue> read_arm_parameters(Context& context, const Nod
   std::string text;
   std::string display;
   if (!context.read_named_file(*file, kMaxArmFileBytes, text, display)) {
-    context.error(node, path, "the parameters file " + quote_path(display) + " cannot be used; its problems are listed under its name");
+    context.error(
+        node, path,
+        "the parameters file " + quote_path(display) + " cannot be used; its problems are listed under its name");
     return {};
   }
   return arm::read_parameters_file(text, display, context.diagnostics);

@@ -85,7 +85,8 @@ void parse_price_list(Context& context, const std::string& text, const std::stri
   CsvRow header;
   std::string error;
   if (!reader.next(header, error)) {
-    context.diagnostics.add_file_error(display, "the price list is empty; expected a header row and one row per size and region");
+    context.diagnostics.add_file_error(
+        display, "the price list is empty; expected a header row and one row per size and region");
     return;
   }
   const auto columns = find_columns(context, header, display);
@@ -103,8 +104,9 @@ void parse_price_list(Context& context, const std::string& text, const std::stri
       break;
     }
     if (row.fields.size() < columns->needed()) {
-      context.error(Origin{display, row.line, 1, {}}, {},
-                    fmt::format("the row has {} columns, the header names {}", row.fields.size(), header.fields.size()));
+      context.error(
+          Origin{display, row.line, 1, {}}, {},
+          fmt::format("the row has {} columns, the header names {}", row.fields.size(), header.fields.size()));
       ++problems;
       continue;
     }
@@ -127,7 +129,8 @@ void parse_price_list(Context& context, const std::string& text, const std::stri
     const auto vcpus = parse_finite_number(vcpu_field.text);
     if (!vcpus || *vcpus < 1 || *vcpus > kMaxVcpus || std::floor(*vcpus) != *vcpus) {
       context.error(Origin{display, row.line, vcpu_field.column, {}}, "vCPUs",
-                    quote(vcpu_field.text) + fmt::format(" is not a valid vCPU count; valid: a whole number from 1 to {}", kMaxVcpus));
+                    quote(vcpu_field.text) +
+                        fmt::format(" is not a valid vCPU count; valid: a whole number from 1 to {}", kMaxVcpus));
       ++problems;
       continue;
     }

@@ -45,8 +45,8 @@ double StepSeries::next_change_after(double t_s) const {
   double cycle_start = 0;
   const double folded = fold_into_period(*this, t_s, &cycle_start);
   size_t index = static_cast<size_t>(std::upper_bound(times_s.begin(), times_s.end(), folded) - times_s.begin());
-  // Rounding in cycle_start + time can land on or before t_s when t_s lies just before a change; the candidates
-  // are then walked forward, so that the result always comes after t_s and the simulated clock always advances.
+  // Rounding in cycle_start + time can land on or before t_s when t_s lies just before a change. The candidates
+  // are then walked forward, so the result comes after t_s and the simulated clock advances.
   for (size_t tries = 0; tries <= times_s.size() + 1; ++tries) {
     if (index == times_s.size()) {
       if (period_s <= 0) {

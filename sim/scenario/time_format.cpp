@@ -41,8 +41,9 @@ bool read_decimal(std::string_view text, size_t& pos, double& value) {
 ParsedDuration fail(std::string_view text, const std::string& why) {
   // A value of thousands of digits would otherwise fill the message.
   constexpr size_t kMaxShown = 60;
-  const std::string shown = text.size() > kMaxShown ? std::string(text.substr(0, kMaxShown)) + "..." : std::string(text);
-  return ParsedDuration{std::nullopt, "'" + shown + "' is not a valid duration: " + why};
+  const std::string excerpt =
+      text.size() > kMaxShown ? std::string(text.substr(0, kMaxShown)) + "..." : std::string(text);
+  return ParsedDuration{std::nullopt, "'" + excerpt + "' is not a valid duration: " + why};
 }
 
 ParsedDuration parse_iso_duration(std::string_view text, std::string_view body) {

@@ -338,11 +338,11 @@ void check_encoding(const std::string& text, const std::string& file, const std:
   YAML::Mark mark;
   mark.line = static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
   mark.column = static_cast<int>(offset - line_start);
-  const std::string found = offset == nul ? std::string("a NUL byte")
-                                          : fmt::format("the byte 0x{:02x}, which is not UTF-8",
-                                                        static_cast<unsigned char>(text[offset]));
-  throw InputError(Diagnostic{mark_origin(file, override_arg, mark), {},
-                              "the text contains " + found + "; expected UTF-8 text"});
+  const std::string found =
+      offset == nul ? std::string("a NUL byte")
+                    : fmt::format("the byte 0x{:02x}, which is not UTF-8", static_cast<unsigned char>(text[offset]));
+  throw InputError(
+      Diagnostic{mark_origin(file, override_arg, mark), {}, "the text contains " + found + "; expected UTF-8 text"});
 }
 
 NodePtr parse(const std::string& text, const std::string& file, const std::string& override_arg,

@@ -56,8 +56,8 @@ struct ParseLimits {
 size_t find_invalid_utf8(std::string_view text);
 
 /// Parses `text` as exactly one YAML document. Positions in diagnostics name `display_file`. Duplicate keys and
-/// keys that are not scalars are added to `diagnostics` (the last duplicate is dropped); text that is not UTF-8 or
-/// contains a NUL byte, syntax errors and exceeded limits throw InputError. An empty document yields a Null node.
+/// keys that are not scalars are added to `diagnostics`, and the last duplicate is dropped. Text that is not UTF-8
+/// or contains a NUL byte, syntax errors and exceeded limits throw InputError. An empty document yields a Null node.
 NodePtr parse_document(const std::string& text, const std::string& display_file, Diagnostics& diagnostics,
                        const ParseLimits& limits = {});
 
