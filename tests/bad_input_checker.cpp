@@ -1,6 +1,7 @@
 // Bad-input test: runs the mixsim binary on one case of tests/bad_inputs/ and checks that it fails the way the
-// contract requires: the expected exit status (2 for invalid input or usage), every line on stderr in one of the
-// contract's message forms, each expected message fragment present, no result file written, and no hang.
+// contract requires. The exit status must be the expected one (2 for invalid input or usage), and every line on
+// stderr must have one of the contract's message forms. Each expected message fragment must appear, no result file
+// may be written, and the process may not hang.
 //
 // A case is a scenario file `NAME.yaml` whose leading `# key: value` comment lines describe it, or a file
 // `NAME.case` of `key: value` lines for what a scenario file cannot be (an empty file, a folder, a pipe, bad
@@ -10,7 +11,7 @@
 //   command: ARGS      the arguments after `mixsim` (repeatable), e.g. `sweep FILE --out OUT` or `import arm FILE`;
 //                      default: `validate FILE` and `run FILE --out OUT`
 //   setup: KIND        .case only: what FILE is: empty, directory, fifo, symlink-loop, missing, or
-//                      foreign-out (FILE is data/valid.yaml and OUT already holds a file that is not a result)
+//                      foreign-out (FILE is data/valid.yaml and OUT already contains a file that is not a result)
 //   file: PATH         .case only: FILE is this file, relative to the case's folder
 // In fragments and commands, FILE is the scenario's path, DIR the case's folder and OUT the result folder.
 //
